@@ -1,0 +1,37 @@
+// lib/log.ts — one line per response, in the Common Log Format that Apache, nginx and every log
+// tool read. Pure: server.ts passes the time and prints the line (see logResponse there).
+
+/** What the access log records about one response. */
+export interface LogEntry {
+  /** The client's IP address. */
+  client: string;
+  /** When the response was sent, in milliseconds since 1970. */
+  timeMs: number;
+  /** The request line as received ("GET /index.html HTTP/1.1"), or "-" if there was none. */
+  requestLine: string;
+  status: number;
+  /** Body bytes sent (not counting the head); 0 is written "-", as CLF does. */
+  bytes: number;
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** accessLogLine formats one entry in the Common Log Format (NCSA httpd, later Apache's "common"):
+ * `client ident user [day/Mon/year:hh:mm:ss zone] "request line" status bytes`, e.g.
+ * `10.0.0.2 - - [22/Nov/2026:10:11:12 +0000] "GET /index.html HTTP/1.1" 200 5120`.
+ * Times are in UTC. Quotes, backslashes and control bytes in the request line are escaped as
+ * nginx does (`\x22`), so a hostile request cannot forge a second log line or break a parser. */
+export function accessLogLine(entry: LogEntry): string {
+  const t = new Date(entry.timeMs);
+  const date = `${pad(t.getUTCDate())}/${MONTHS[t.getUTCMonth()]}/${t.getUTCFullYear()}:` +
+    `${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())} +0000`;
+  // deno-lint-ignore no-control-regex -- control bytes are exactly what must not reach the log
+  const request = entry.requestLine.replace(/["\\\x00-\x1f\x7f-\xff]/g, hexEscape);
+  const bytes = entry.bytes === 0 ? "-" : String(entry.bytes);
+  return `${entry.client} - - [${date}] "${request}" ${entry.status} ${bytes}`;
+}
+
+function hexEscape(char: string): string {
+  return "\\x" + char.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0");
+}

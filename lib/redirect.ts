@@ -1,0 +1,46 @@
+// lib/redirect.ts — what port 80 answers: the https:// URL of the same resource (RFC 9110 §15.4.2).
+// Pure: the request head and the ports are arguments. server.ts sends the 301 (see redirectToHttps).
+
+import { fieldValue, type RequestHead } from "./request.ts";
+
+/** Characters that may stay as they are in a URI path and query (RFC 3986 §3.3, §3.4: pchar, "/"
+ * and "?"); every other byte is percent-encoded, so the Location is always a valid URI. */
+const URI_SAFE = /[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%]/g;
+
+/** httpsLocation is the `Location` of the 301 that port 80 sends: `https://` + host + port (left
+ * out when the HTTPS port is 443, RFC 9110 §4.2.2's default) + the same path and query.
+ * - The host comes from an absolute-form target if there is one, else from Host (RFC 9112 §3.3:
+ *   the target URI's authority is "the field value of the Host header field"), minus its port;
+ *   `fallbackHost` (the address the client connected to) stands in when neither names one.
+ *   parseRequestHead has already checked Host's syntax, so it cannot hold "/", "@" or spaces.
+ * - The path keeps its percent-encoding. "//evil.example/x" stays a path on this host: it follows
+ *   "https://host", so it can never become the authority (the open redirect of CVE-2021-28861).
+ * - "*" (OPTIONS *) and authority-form targets have no path: they go to "/". */
+export function httpsLocation(head: RequestHead, httpsPort: number, fallbackHost: string): string {
+  let pathAndQuery = head.target;
+  let authority = fieldValue(head, "host") ?? "";
+  const absolute = /^https?:\/\/([^/?#]*)/i.exec(pathAndQuery);
+  if (absolute !== null) {
+    authority = absolute[1].slice(absolute[1].lastIndexOf("@") + 1);
+    pathAndQuery = pathAndQuery.slice(absolute[0].length);
+  }
+  if (!pathAndQuery.startsWith("/")) pathAndQuery = "/" + pathAndQuery.replace(/^[^?]*/, "");
+  const host = hostWithoutPort(authority) || bracketIPv6(fallbackHost);
+  const port = httpsPort === 443 ? "" : `:${httpsPort}`;
+  return `https://${host}${port}${pathAndQuery.replace(URI_SAFE, percentEncode)}`;
+}
+
+/** "example.com:80" → "example.com", "[::1]:80" → "[::1]"; only characters a host may hold. */
+function hostWithoutPort(authority: string): string {
+  const host = authority.replace(/:\d*$/, "");
+  return /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]+)$/.test(host) ? host : "";
+}
+
+/** An IPv6 address must be written in brackets inside a URL (RFC 3986 §3.2.2). */
+function bracketIPv6(address: string): string {
+  return address.includes(":") ? `[${address}]` : address;
+}
+
+function percentEncode(char: string): string {
+  return "%" + char.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0");
+}

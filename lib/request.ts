@@ -1,0 +1,286 @@
+// lib/request.ts — reading an HTTP/1.1 request head (RFC 9112 §2–§6) from text into a value.
+// Pure: it sees only the bytes server.ts hands it (see readRequestHead() there) and answers with
+// a RequestHead or with the 4xx/5xx status the bytes deserve. Where the request goes next is
+// decided by lib/target.ts (files) and lib/redirect.ts (port 80).
+
+/** The longest request-target we parse. RFC 9112 §3: "It is RECOMMENDED that all HTTP senders
+ * and recipients support, at a minimum, request-line lengths of 8000 octets." Longer → 414. */
+export const MAX_TARGET_LENGTH = 8000;
+
+/** The largest request head (request line + header section) we accept, in bytes. A head that
+ * does not end within this many bytes gets 431 (RFC 6585 §5), or 414 if it is the target that
+ * is too long. server.ts sizes its read buffer from this number. */
+export const MAX_HEAD_BYTES = 16 * 1024;
+
+/** The most header fields one request may carry; more → 431 (RFC 9110 §17.5 lists header
+ * floods among the denial-of-service attacks a server must limit). */
+export const MAX_FIELD_COUNT = 100;
+
+/** One parsed request head. Field names are lower-cased (RFC 9110 §5.1: "Field names are
+ * case-insensitive"); each name maps to its values in the order they arrived. */
+export interface RequestHead {
+  /** The first line as received, for the access log. */
+  requestLine: string;
+  method: string;
+  target: string;
+  /** 0 for HTTP/1.0, 1 for HTTP/1.1 (and for any later 1.x, RFC 9112 §2.3). */
+  minorVersion: number;
+  fields: Map<string, string[]>;
+}
+
+/** An answer that ends the request with an error status before any file is touched. */
+export interface HttpError {
+  kind: "error";
+  status: number;
+  /** One sentence for the console and the error page: what was wrong, and the rule. */
+  reason: string;
+  /** The request line, when one could be read (for the access log). */
+  requestLine?: string;
+}
+
+/** parseRequestHead's answer: a head, or the error status that the bytes deserve. */
+export type HeadAnswer = { kind: "head"; head: RequestHead } | HttpError;
+
+const error = (status: number, reason: string): HttpError => ({ kind: "error", status, reason });
+
+/** RFC 9110 §5.6.2: token = 1*tchar; method and field names are tokens. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** RFC 9110 §5.5: field values are visible ASCII, SP, HTAB and obs-text; never CR, LF or NUL. */
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+/** RFC 9112 §3.2: the request-target is visible ASCII (URI characters); no spaces, no controls. */
+const TARGET = /^[\x21-\x7e]+$/;
+/** RFC 9112 §2.3: HTTP-version = HTTP-name "/" DIGIT "." DIGIT, and HTTP-name is case-sensitive. */
+const VERSION = /^HTTP\/(\d)\.(\d)$/;
+/** RFC 3986 §3.2.2 + §3.2.3: Host = uri-host [ ":" port ], where uri-host is an IP literal in
+ * brackets, or a reg-name (which includes dotted IPv4). Nothing here can contain "/", "@" or "\",
+ * so a checked Host can never smuggle a path or a user name into a redirect. */
+const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)(?::\d*)?$/;
+
+/** findHeadEnd finds where the request head ends in `bytes[0 .. length)`, looking from `from`
+ * on, and returns the index just past the empty line, or -1 if the head is not complete yet.
+ * RFC 9112 §2.1: the head ends with an empty line; §2.2: "a recipient MAY recognize a single LF
+ * as a line terminator and ignore any preceding CR", so "\n\n" and "\n\r\n" end a head too.
+ * A read may return any part of a request: this is why servers loop until the empty line. */
+export function findHeadEnd(bytes: Uint8Array, from: number, length: number): number {
+  for (let i = Math.max(0, from); i < length - 1; i++) {
+    if (bytes[i] !== 0x0a) continue; // look only at LF bytes
+    if (bytes[i + 1] === 0x0a) return i + 2;
+    if (bytes[i + 1] === 0x0d && i + 2 < length && bytes[i + 2] === 0x0a) return i + 3;
+  }
+  return -1;
+}
+
+/** headTooLargeStatus says which status a head gets when MAX_HEAD_BYTES arrived without its
+ * empty line: 414 if the request line itself never ended (RFC 9112 §3: "A server that receives a
+ * request-target longer than any URI it wishes to parse MUST respond with a 414 (URI Too Long)
+ * status code"), else 431 (RFC 6585 §5, "Request Header Fields Too Large"). */
+export function headTooLargeStatus(bytes: Uint8Array, length: number): 414 | 431 {
+  return bytes.subarray(0, length).indexOf(0x0a) === -1 ? 414 : 431;
+}
+
+/** parseRequestHead turns the bytes of one request head (everything up to and including its empty
+ * line, as findHeadEnd() delimits it) into a RequestHead, or into the error status it deserves:
+ * - 400 for a malformed request line or field line, a bare CR, a space before a colon
+ *   (RFC 9112 §5.1: "A server MUST reject, with a response status code of 400 (Bad Request),
+ *   any received request message that contains whitespace between a header field name and
+ *   colon"), obs-fold (§5.2), or an HTTP/1.1 request without exactly one valid Host (§3.2:
+ *   "A server MUST respond with a 400 (Bad Request) status code to any HTTP/1.1 request message
+ *   that lacks a Host header field and to any request message that contains more than one Host
+ *   header field line or a Host header field with an invalid field value");
+ * - 414 for a target longer than MAX_TARGET_LENGTH, 431 for more than MAX_FIELD_COUNT fields;
+ * - 505 for a major version other than 1 (RFC 9110 §15.6.6).
+ * Method names are not judged here: see classifyMethod(). */
+export function parseRequestHead(bytes: Uint8Array): HeadAnswer {
+  const lines = splitLines(latin1(bytes));
+  if (lines === undefined) return error(400, "a bare CR is not a line ending (RFC 9112 §2.2)");
+  // RFC 9112 §2.2: a server "SHOULD ignore at least one empty line (CRLF) received prior to the
+  // request-line" — left over, for example, from a client that sent CRLF after a POST body.
+  while (lines.length > 0 && lines[0] === "") lines.shift();
+  while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop(); // the empty line itself
+  if (lines.length === 0) return error(400, "the request is empty");
+  const requestLine = lines[0];
+  const line = parseRequestLine(requestLine);
+  if (line.kind === "error") return { ...line, requestLine };
+  const fields = parseFieldLines(lines.slice(1));
+  if (fields.kind === "error") return { ...fields, requestLine };
+  const { method, target, minorVersion } = line;
+  const head: RequestHead = { requestLine, method, target, minorVersion, fields: fields.fields };
+  const hostProblem = checkHost(head);
+  return hostProblem ? { ...hostProblem, requestLine } : { kind: "head", head };
+}
+
+/** One char per byte: HTTP heads are ASCII, and obs-text bytes (0x80–0xFF) must survive as they
+ * are. (TextDecoder's "latin1" is really windows-1252, which remaps 0x80–0x9F.) */
+function latin1(bytes: Uint8Array): string {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 4096) {
+    text += String.fromCharCode(...bytes.subarray(i, i + 4096));
+  }
+  return text;
+}
+
+/** Splits a head into lines at LF, dropping the CR of each CRLF; undefined if a CR stands alone. */
+function splitLines(text: string): string[] | undefined {
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const cr = line.indexOf("\r");
+    if (cr === -1) continue;
+    if (cr !== line.length - 1) return undefined;
+    lines[i] = line.slice(0, -1);
+  }
+  return lines;
+}
+
+type RequestLine = { kind: "line"; method: string; target: string; minorVersion: number };
+
+/** RFC 9112 §3: request-line = method SP request-target SP HTTP-version. Exactly one SP each:
+ * a server that splits on "any whitespace" lets a request line mean two things (§3 warns). */
+function parseRequestLine(line: string): RequestLine | HttpError {
+  const parts = line.split(" ");
+  if (parts.length !== 3) {
+    return error(400, "the request line must be: method SP target SP version (RFC 9112 §3)");
+  }
+  const [method, target, version] = parts;
+  if (!TOKEN.test(method)) return error(400, "the method is not a token (RFC 9110 §9.1)");
+  if (target.length > MAX_TARGET_LENGTH) {
+    return error(414, `the request-target is longer than ${MAX_TARGET_LENGTH} bytes`);
+  }
+  if (!TARGET.test(target)) {
+    return error(400, "the request-target holds a space, a control or a non-ASCII byte");
+  }
+  const match = VERSION.exec(version);
+  if (match === null) return error(400, "the HTTP version is malformed (RFC 9112 §2.3)");
+  if (match[1] !== "1") {
+    return error(505, `HTTP/${match[1]}.${match[2]} is not spoken here, only HTTP/1.0 and 1.1`);
+  }
+  return { kind: "line", method, target, minorVersion: Number(match[2]) };
+}
+
+/** RFC 9112 §5: field-line = field-name ":" OWS field-value OWS. */
+function parseFieldLines(
+  lines: string[],
+): { kind: "fields"; fields: Map<string, string[]> } | HttpError {
+  if (lines.length > MAX_FIELD_COUNT) {
+    return error(431, `more than ${MAX_FIELD_COUNT} header fields`);
+  }
+  const fields = new Map<string, string[]>();
+  for (const line of lines) {
+    if (line[0] === " " || line[0] === "\t") {
+      return error(
+        400,
+        "obs-fold (a field line starting with whitespace) is refused (RFC 9112 §5.2)",
+      );
+    }
+    const colon = line.indexOf(":");
+    if (colon === -1) return error(400, "a header field line has no colon (RFC 9112 §5)");
+    const name = line.slice(0, colon);
+    if (!TOKEN.test(name)) {
+      return /\s$/.test(name)
+        ? error(400, "whitespace between a field name and its colon (RFC 9112 §5.1)")
+        : error(400, "a header field name is not a token (RFC 9110 §5.1)");
+    }
+    const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, "");
+    if (!FIELD_VALUE.test(value)) {
+      return error(400, "a header field value holds NUL or another control (RFC 9110 §5.5)");
+    }
+    const key = name.toLowerCase();
+    const values = fields.get(key);
+    if (values === undefined) fields.set(key, [value]);
+    else values.push(value);
+  }
+  return { kind: "fields", fields };
+}
+
+/** RFC 9112 §3.2: Host is required in HTTP/1.1, may appear at most once, and must be valid. */
+function checkHost(head: RequestHead): HttpError | undefined {
+  const hosts = head.fields.get("host");
+  if (hosts === undefined) {
+    return head.minorVersion === 0 ? undefined : error(400, "HTTP/1.1 requires a Host header");
+  }
+  if (hosts.length > 1) return error(400, "more than one Host header (RFC 9112 §3.2)");
+  if (!HOST.test(hosts[0])) return error(400, "the Host header is not a valid host[:port]");
+  return undefined;
+}
+
+/** fieldValue returns the value of a field that may appear once, joining repeated lines with ", "
+ * as RFC 9110 §5.3 allows for list-based fields; undefined when the field is absent. */
+export function fieldValue(head: RequestHead, name: string): string | undefined {
+  const values = head.fields.get(name);
+  return values === undefined ? undefined : values.join(", ");
+}
+
+/** What a file server does with a method: RFC 9110 §9.1, "All general-purpose servers MUST
+ * support the methods GET and HEAD. All other methods are OPTIONAL." */
+export type MethodClass = "supported" | "not-allowed" | "unknown";
+
+/** The methods RFC 9110 §9 defines, plus PATCH (RFC 5789). Case matters (RFC 9110 §9.1: "The
+ * method token is case-sensitive"), so "get" is an unknown method, not GET. */
+const KNOWN_METHODS = [
+  "GET",
+  "HEAD",
+  "POST",
+  "PUT",
+  "DELETE",
+  "CONNECT",
+  "OPTIONS",
+  "TRACE",
+  "PATCH",
+];
+
+/** classifyMethod sorts a method into the three answers a static file server has:
+ * "supported" (GET, HEAD), "not-allowed" (a method HTTP defines → 405, and RFC 9110 §15.5.6
+ * "The origin server MUST generate an Allow header field in a 405 response"), or "unknown"
+ * (→ 501, §15.6.2: "the server does not recognize the request method"). */
+export function classifyMethod(method: string): MethodClass {
+  if (method === "GET" || method === "HEAD") return "supported";
+  return KNOWN_METHODS.includes(method) ? "not-allowed" : "unknown";
+}
+
+/** keepAlive tells whether the connection stays open after answering this request.
+ * RFC 9112 §9.3: "If the "close" connection option is present, the connection will not persist
+ * after the current response; else, If the received protocol is HTTP/1.1 (or later), the
+ * connection will persist after the current response; else, If the received protocol is
+ * HTTP/1.0, the "keep-alive" connection option is present, ... the connection will persist". */
+export function keepAlive(head: RequestHead): boolean {
+  const options = (fieldValue(head, "connection") ?? "").toLowerCase().split(",");
+  const has = (option: string) => options.some((o) => o.trim() === option);
+  if (has("close")) return false;
+  return head.minorVersion >= 1 || has("keep-alive");
+}
+
+/** How the body of a request is framed, so the server can skip it before the next request. */
+export type BodyFraming =
+  | { kind: "none" }
+  | { kind: "length"; length: number }
+  | { kind: "chunked" }
+  | HttpError;
+
+/** requestBodyFraming reads Content-Length and Transfer-Encoding (RFC 9112 §6.1–§6.3).
+ * Both together → 400, since §6.1 says such a message "ought to be handled as an error" and the
+ * server MUST close the connection afterwards (request smuggling); an invalid or disagreeing
+ * Content-Length → 400 (§6.3: "the recipient MUST treat it as an unrecoverable error"); a
+ * transfer coding other than chunked → 501 (§6.1: "A server that receives a request message with
+ * a transfer coding it does not understand SHOULD respond with 501 (Not Implemented)"). */
+export function requestBodyFraming(head: RequestHead): BodyFraming {
+  const encoding = fieldValue(head, "transfer-encoding");
+  const lengths = head.fields.get("content-length");
+  if (encoding !== undefined && lengths !== undefined) {
+    return error(400, "both Transfer-Encoding and Content-Length (RFC 9112 §6.1)");
+  }
+  if (encoding !== undefined) {
+    const codings = encoding.toLowerCase().split(",").map((c) => c.trim());
+    if (codings[codings.length - 1] !== "chunked") {
+      return error(501, "a transfer coding this server does not implement (RFC 9112 §6.1)");
+    }
+    return { kind: "chunked" };
+  }
+  if (lengths === undefined) return { kind: "none" };
+  const values = new Set(lengths.join(",").split(",").map((v) => v.trim()));
+  const [value] = values;
+  if (values.size !== 1 || !/^\d{1,15}$/.test(value)) {
+    return error(400, "an invalid Content-Length (RFC 9112 §6.3)");
+  }
+  const length = Number(value);
+  return length === 0 ? { kind: "none" } : { kind: "length", length };
+}

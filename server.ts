@@ -1,0 +1,671 @@
+// server.ts — tinyhttps: a small HTTP + HTTPS file server, written to be read top to bottom.
+//
+// Port 80 answers every request with "301 Moved Permanently" to the same URL on https://;
+// port 443 speaks TLS and serves the files under the root: 200, 206 for a Range, 404, ...
+// This file owns every side effect (sockets, TLS, files, clocks, the console) and reads in the
+// order a request travels. Every decision about bytes — parsing, paths, ranges, header text —
+// is a small pure function in lib/, with its lesson of the same name in LESSON.md.
+
+import { join } from "@std/path";
+import { type Config, parseConfig, USAGE } from "./lib/config.ts";
+import { accessLogLine } from "./lib/log.ts";
+import { multipartFrame } from "./lib/multipart.ts";
+import { type ByteRange, contentRange, parseRange, unsatisfiedRange } from "./lib/range.ts";
+import { httpsLocation } from "./lib/redirect.ts";
+import {
+  classifyMethod,
+  fieldValue,
+  findHeadEnd,
+  type HeadAnswer,
+  headTooLargeStatus,
+  type HttpError,
+  keepAlive,
+  MAX_HEAD_BYTES,
+  parseRequestHead,
+  requestBodyFraming,
+  type RequestHead,
+} from "./lib/request.ts";
+import {
+  connectionFields,
+  type Field,
+  httpDate,
+  lastModified,
+  mediaType,
+  responseHead,
+  statusPage,
+} from "./lib/response.ts";
+import { directoryLocation, isInsideRoot, resolveTarget } from "./lib/target.ts";
+
+// ── 1. Start: settings, the certificate, two listening sockets ─────────────────────────────────
+
+/** Bytes moved per read from a file and per write to a socket. Big enough that a video streams
+ * in few system calls, small enough that 100 clients cost 100 × 256 KiB at most. */
+const CHUNK_SIZE = 256 * 1024;
+/** A client has this long to send a complete request head, and an idle keep-alive connection is
+ * closed after it too. Without it, a client that sends half a request ("slowloris") holds its
+ * socket and memory forever. */
+const REQUEST_HEAD_TIMEOUT_MS = 10_000;
+/** A request body up to this size is read and thrown away, so the next request on the same
+ * connection can be found (RFC 9112 §6.3); a larger one makes us answer and close instead. */
+const MAX_DISCARDED_BODY = 1024 * 1024;
+/** After we decide to close, how long we keep reading what the client still sends, so that
+ * unread bytes do not make the kernel answer with a RST that destroys our last response. */
+const LINGER_MS = 2_000;
+/** The file a directory URL ("/", "/dir/") serves. */
+const INDEX_FILE = "index.html";
+const SERVER_NAME = "tinyhttps";
+const HTML = "text/html; charset=utf-8";
+
+/** What each accept loop needs to know about the server. */
+interface Site {
+  /** "redirect" on the plain port, "files" on the TLS port. */
+  mode: "redirect" | "files";
+  config: Config;
+  /** The root after realpath: every file served must resolve to a path inside it. */
+  realRoot: string;
+  /** The HTTPS port actually bound (differs from the flag when the flag is 0). */
+  httpsPort: number;
+}
+
+/** main is the table of contents: each line sets up one thing, in the order they happen. */
+async function main(): Promise<void> {
+  const config = readConfig(Deno.args); //                   flags → Config, or usage and exit
+  const realRoot = await checkRoot(config.root); //          the folder to serve must exist
+  const tls = await readCertificate(config); //              PEM certificate + key, read once
+  const http = listenOrExit("HTTP", () => Deno.listen(tcpOptions(config, config.httpPort)));
+  const https = listenOrExit("HTTPS", () => Deno.listenTls(tlsOptions(config, tls)));
+  const httpsPort = https.addr.port;
+  announce(config, realRoot, http.addr, https.addr); //      say where we listen
+  await Promise.all([ //                                     two accept loops, one per port
+    acceptLoop(http, { mode: "redirect", config, realRoot, httpsPort }),
+    acceptLoop(https, { mode: "files", config, realRoot, httpsPort }),
+  ]);
+}
+
+/** Startup errors are fatal and say what to do: the server cannot serve without its settings. */
+function exitWith(message: string): never {
+  console.error(`tinyhttps: ${message}`);
+  Deno.exit(1);
+}
+
+function readConfig(args: string[]): Config {
+  const answer = parseConfig(args);
+  switch (answer.kind) {
+    case "config":
+      return answer.config;
+    case "help":
+      console.log(USAGE);
+      return Deno.exit(0);
+    case "error":
+      return exitWith(`${answer.message}\n\n${USAGE}`);
+    default: {
+      const unreachable: never = answer;
+      return unreachable;
+    }
+  }
+}
+
+async function checkRoot(root: string): Promise<string> {
+  try {
+    const realRoot = await Deno.realPath(root);
+    if (!(await Deno.stat(realRoot)).isDirectory) exitWith(`The root ${root} is not a folder`);
+    return realRoot;
+  } catch (error) {
+    return exitWith(`Cannot serve the root folder ${root}: ${describe(error)}`);
+  }
+}
+
+interface Certificate {
+  cert: string;
+  key: string;
+}
+
+async function readCertificate(config: Config): Promise<Certificate> {
+  const read = async (what: string, path: string) => {
+    try {
+      return await Deno.readTextFile(path);
+    } catch (error) {
+      return exitWith(
+        `Cannot read the TLS ${what} ${path}: ${describe(error)}. ` +
+          `Make a new pair with "deno task certs", or pass --cert FILE --key FILE.`,
+      );
+    }
+  };
+  return { cert: await read("certificate", config.cert), key: await read("key", config.key) };
+}
+
+function tcpOptions(config: Config, port: number): Deno.TcpListenOptions {
+  return { hostname: config.hostname, port };
+}
+
+/** TLS on the second port. ALPN (RFC 7301) lets the client and server agree on the protocol
+ * inside TLS: browsers, curl and VLC offer "h2" first. We speak HTTP/1.1 only, so we offer
+ * only "http/1.1"; offering h2 would make clients send HTTP/2 frames we cannot read. */
+function tlsOptions(
+  config: Config,
+  tls: Certificate,
+): Deno.ListenTlsOptions & Deno.TlsCertifiedKeyPem {
+  return { ...tcpOptions(config, config.httpsPort), ...tls, alpnProtocols: ["http/1.1"] };
+}
+
+/** Deno.listen does socket() + bind() + listen() in one call, and sets SO_REUSEADDR, so a restart
+ * does not fail with "Address already in use" while old connections sit in TIME_WAIT. */
+function listenOrExit<L extends Deno.Listener>(what: string, listen: () => L): L {
+  try {
+    return listen();
+  } catch (error) {
+    return exitWith(`Cannot listen for ${what}: ${describe(error)}${listenHint(error)}`);
+  }
+}
+
+function listenHint(error: unknown): string {
+  if (error instanceof Deno.errors.AddrInUse) {
+    return ". Another program uses this port: stop it, or pick another with --http-port / --https-port.";
+  }
+  if (error instanceof Deno.errors.PermissionDenied) {
+    return '. Ports below 1024 need root: run as root, or use "deno task dev" (ports 8080 and ' +
+      "8443), or pick ports with --http-port / --https-port.";
+  }
+  if (error instanceof Deno.errors.NotCapable) {
+    return ". Run with --allow-net (deno task start does).";
+  }
+  if (String(error).includes("UnsupportedCertVersion")) {
+    return ". This is an X.509 version 1 certificate; Deno's TLS (rustls) accepts only version 3. " +
+      "Issue a v3 certificate for the same key with: deno task certs --key YOUR.key";
+  }
+  return ".";
+}
+
+function announce(config: Config, root: string, http: Deno.NetAddr, https: Deno.NetAddr): void {
+  console.log(`tinyhttps: serving ${root}`);
+  console.log(`tinyhttps: http://${http.hostname}:${http.port}/ answers 301 to https`);
+  console.log(`tinyhttps: https://${https.hostname}:${https.port}/ serves files`);
+  console.log(`tinyhttps: certificate ${config.cert}; press Ctrl-C to stop`);
+}
+
+// ── 2. Accept: two loops, one task per connection ──────────────────────────────────────────────
+
+/** acceptLoop waits for connections on one listening socket. Each accept() returns once the
+ * kernel has finished a TCP three-way handshake (SYN, SYN-ACK, ACK) with some client. We do not
+ * await the connection's task: a slow client must never stop the loop from accepting the next
+ * one. The two loops (port 80 and port 443) run concurrently in one thread: every `await`
+ * hands the event loop to whichever socket is ready, as select() or epoll would in C. */
+async function acceptLoop(
+  listener: Deno.TcpListener | Deno.TlsListener,
+  site: Site,
+): Promise<void> {
+  for (;;) {
+    let conn: Deno.TcpConn | Deno.TlsConn;
+    try {
+      conn = await listener.accept();
+    } catch (error) {
+      // EMFILE (out of file descriptors) and friends: say so, breathe, and go on accepting.
+      console.error(`tinyhttps: accept on port ${listener.addr.port} failed: ${describe(error)}`);
+      await new Promise((wake) => setTimeout(wake, 100));
+      continue;
+    }
+    serveConnection(conn, site); // not awaited: one task per connection
+  }
+}
+
+// ── 3. One connection: requests in order, until one side closes ────────────────────────────────
+
+/** The state of one connection. Its buffer holds bytes read but not yet used: the rest of a
+ * pipelined request stays there for the next turn of the loop. */
+interface Connection {
+  conn: Deno.TcpConn | Deno.TlsConn;
+  site: Site;
+  /** The client's address, for the log. */
+  client: string;
+  /** The address the client connected to: the host of the redirect if the request names none. */
+  local: string;
+  buffer: Uint8Array;
+  filled: number;
+  /** Set once a response head has been written: after that, an error can only close. */
+  headSent: boolean;
+  closed: boolean;
+}
+
+/** serveConnection answers the requests of one connection in the order they arrive (HTTP/1.1
+ * pipelining: RFC 9112 §9.3.2, "A server MUST send its responses to those requests in the same
+ * order that the requests were received"), until the client closes, a request asks to close, or
+ * the head timeout fires. Whatever goes wrong stays inside this connection. */
+async function serveConnection(conn: Deno.TcpConn | Deno.TlsConn, site: Site): Promise<void> {
+  const c: Connection = {
+    conn,
+    site,
+    client: (conn.remoteAddr as Deno.NetAddr).hostname,
+    local: (conn.localAddr as Deno.NetAddr).hostname,
+    buffer: new Uint8Array(MAX_HEAD_BYTES),
+    filled: 0,
+    headSent: false,
+    closed: false,
+  };
+  // Nagle's algorithm holds a small write back until the previous one is acknowledged; with the
+  // client's delayed ACK, that is a ~40 ms stall per response. We write whole responses at once,
+  // so we turn it off. (A TLS connection has no setNoDelay: there, writing the head and body
+  // in one write is what keeps the stall away.)
+  if ("setNoDelay" in conn) conn.setNoDelay(true);
+  let linger = false;
+  try {
+    for (;;) {
+      const answer = await readRequestHead(c);
+      if (answer === undefined) break; // the client closed, or the timeout fired
+      c.headSent = false;
+      const open = await answerRequest(c, answer);
+      if (!open) {
+        linger = true;
+        break;
+      }
+    }
+  } catch (error) {
+    reportConnectionError(c, error);
+  } finally {
+    await closeConnection(c, linger);
+  }
+}
+
+/** Client disconnects are normal on the web (a video player aborts a response on every seek);
+ * they end the connection quietly. Anything else is printed with the client's address. */
+function reportConnectionError(c: Connection, error: unknown): void {
+  if (c.closed || isClientGone(error)) return;
+  const where = c.site.mode === "files" ? "TLS connection" : "connection";
+  console.error(`tinyhttps: ${where} from ${c.client} ended: ${describe(error)}`);
+}
+
+function isClientGone(error: unknown): boolean {
+  return error instanceof Deno.errors.BrokenPipe ||
+    error instanceof Deno.errors.ConnectionReset ||
+    error instanceof Deno.errors.ConnectionAborted ||
+    error instanceof Deno.errors.UnexpectedEof ||
+    error instanceof Deno.errors.BadResource ||
+    error instanceof Deno.errors.Interrupted;
+}
+
+/** Closing sends a FIN (for TLS, first a close_notify alert). When we are the side that decided
+ * to close, RFC 9112 §9.6 asks for a gentler close: shut down our writing half, then read and
+ * discard what the client still sends for a moment. Closing with unread bytes in the socket
+ * would make the kernel send a RST, which can destroy the response the client has not read yet. */
+async function closeConnection(c: Connection, linger: boolean): Promise<void> {
+  if (c.closed) return;
+  if (linger) {
+    const timer = setTimeout(() => close(c), LINGER_MS);
+    try {
+      await c.conn.closeWrite();
+      while (!c.closed && (await c.conn.read(c.buffer)) !== null) { /* discard */ }
+    } catch { /* the client is gone already: nothing to drain */ }
+    clearTimeout(timer);
+  }
+  close(c);
+}
+
+function close(c: Connection): void {
+  if (c.closed) return;
+  c.closed = true;
+  try {
+    c.conn.close();
+  } catch { /* already closed by the peer or a timer */ }
+}
+
+// ── 4. Read the request head: bytes until the empty line ───────────────────────────────────────
+
+/** readRequestHead reads until the buffer holds a whole head (up to its empty line), then parses
+ * it. TCP is a byte stream, not a message stream: one read may return half a request line, or
+ * two pipelined requests at once, so we loop and search. Returns undefined when the client closed
+ * (read() returns null: its FIN arrived) or did not finish its head in time. */
+async function readRequestHead(c: Connection): Promise<HeadAnswer | undefined> {
+  const timer = setTimeout(() => close(c), REQUEST_HEAD_TIMEOUT_MS);
+  try {
+    let searched = 0;
+    for (;;) {
+      const end = findHeadEnd(c.buffer, searched, c.filled);
+      if (end !== -1) return takeHead(c, end);
+      if (c.filled === c.buffer.length) return tooLarge(c);
+      searched = Math.max(0, c.filled - 2); // the empty line may straddle two reads
+      const n = await c.conn.read(c.buffer.subarray(c.filled));
+      if (n === null) return undefined;
+      c.filled += n;
+    }
+  } catch (error) {
+    if (c.closed) return undefined; // the timer closed the socket under our read
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Parses the head at the front of the buffer and moves any bytes after it to the front. */
+function takeHead(c: Connection, end: number): HeadAnswer {
+  const answer = parseRequestHead(c.buffer.subarray(0, end));
+  c.buffer.copyWithin(0, end, c.filled);
+  c.filled -= end;
+  return answer;
+}
+
+function tooLarge(c: Connection): HttpError {
+  const status = headTooLargeStatus(c.buffer, c.filled);
+  c.filled = 0;
+  return {
+    kind: "error",
+    status,
+    reason: `the request head is larger than ${MAX_HEAD_BYTES} bytes`,
+  };
+}
+
+/** answerRequest routes one parsed head and reports whether the connection stays open. */
+async function answerRequest(c: Connection, answer: HeadAnswer): Promise<boolean> {
+  if (answer.kind === "error") {
+    // A head we cannot parse leaves us unsure where the next request starts: answer and close.
+    await sendStatus(c, undefined, answer.status, answer.reason, [], false, answer.requestLine);
+    return false;
+  }
+  const head = answer.head;
+  let open = keepAlive(head);
+  const framing = requestBodyFraming(head);
+  if (framing.kind === "error") {
+    await sendStatus(c, head, framing.status, framing.reason, [], false);
+    return false;
+  }
+  if (
+    framing.kind === "chunked" || (framing.kind === "length" && framing.length > MAX_DISCARDED_BODY)
+  ) {
+    open = false; // we will not read this body: answer, then close
+  } else if (framing.kind === "length" && !(await discardBody(c, framing.length))) {
+    return false;
+  }
+  try {
+    await route(c, head, open);
+  } catch (error) {
+    if (isClientGone(error) || c.headSent) throw error;
+    // An unexpected failure before any byte of the answer left: RFC 9110 §15.6.1, 500.
+    console.error(`tinyhttps: 500 for "${head.requestLine}": ${describe(error)}`);
+    await sendStatus(c, head, 500, "The server failed while answering; see its log.", [], false);
+    return false;
+  }
+  return open;
+}
+
+/** Reads and drops a request body of `length` bytes; false if the client closed first. */
+async function discardBody(c: Connection, length: number): Promise<boolean> {
+  let left = length;
+  for (;;) {
+    const used = Math.min(left, c.filled);
+    c.buffer.copyWithin(0, used, c.filled);
+    c.filled -= used;
+    left -= used;
+    if (left === 0) return true;
+    const n = await c.conn.read(c.buffer);
+    if (n === null) return false;
+    c.filled = n;
+  }
+}
+
+/** route sends a request where its port and method say it goes. */
+function route(c: Connection, head: RequestHead, open: boolean): Promise<void> {
+  if (c.site.mode === "redirect") return redirectToHttps(c, head, open);
+  const method = classifyMethod(head.method);
+  switch (method) {
+    case "supported":
+      return serveFile(c, head, open);
+    case "not-allowed":
+      return sendStatus(c, head, 405, `${head.method} is not allowed here.`, [
+        ["Allow", "GET, HEAD"],
+      ], open);
+    case "unknown":
+      return sendStatus(
+        c,
+        head,
+        501,
+        `This server does not know the method ${head.method}.`,
+        [],
+        open,
+      );
+    default: {
+      const unreachable: never = method;
+      return unreachable;
+    }
+  }
+}
+
+// ── 5. Port 80: send every request to https:// ─────────────────────────────────────────────────
+
+/** Plain HTTP can be read and changed by anyone on the path between client and server. The
+ * plain port therefore serves nothing: it tells the client where the same resource lives on
+ * https://. 301 means "moved permanently": browsers remember it and go to https directly. */
+async function redirectToHttps(c: Connection, head: RequestHead, open: boolean): Promise<void> {
+  const location = httpsLocation(head, c.site.httpsPort, c.local);
+  await sendStatus(c, head, 301, `This resource is at ${location}`, [["Location", location]], open);
+}
+
+// ── 6. Port 443: from the target to an open file ───────────────────────────────────────────────
+
+/** What looking a path up on disk can find. */
+type Lookup =
+  | { kind: "file"; path: string; info: Deno.FileInfo }
+  | { kind: "directory" }
+  | { kind: "missing" }
+  | { kind: "forbidden" };
+
+/** serveFile maps the target to a file under the root and answers with it (section 7). */
+async function serveFile(c: Connection, head: RequestHead, open: boolean): Promise<void> {
+  const target = resolveTarget(head.target, c.site.config.dotfiles);
+  if (target.kind === "error") return sendStatus(c, head, target.status, target.reason, [], open);
+  const wanted = join(c.site.realRoot, target.path, target.directory ? INDEX_FILE : "");
+  const found = await lookUp(wanted, c.site.realRoot);
+  switch (found.kind) {
+    case "file":
+      return sendFile(c, head, found.path, found.info, open);
+    case "directory": {
+      // "/dir" names a folder: send the client to "/dir/", so links inside dir/index.html work.
+      const location = directoryLocation(target.path, target.query);
+      return sendStatus(
+        c,
+        head,
+        301,
+        `This folder is at ${location}`,
+        [["Location", location]],
+        open,
+      );
+    }
+    case "missing":
+      return sendStatus(c, head, 404, `There is no file at ${target.path || "/"}.`, [], open);
+    case "forbidden":
+      return sendStatus(c, head, 403, "This file may not be read.", [], open);
+    default: {
+      const unreachable: never = found;
+      return unreachable;
+    }
+  }
+}
+
+/** lookUp resolves symlinks (realPath), refuses anything that lands outside the root, and only
+ * hands out regular files: a FIFO or a device under the root would block or never end. */
+async function lookUp(path: string, realRoot: string): Promise<Lookup> {
+  try {
+    const real = await Deno.realPath(path);
+    if (!isInsideRoot(real, realRoot)) return { kind: "missing" }; // a symlink out of the root
+    const info = await Deno.stat(real);
+    if (info.isDirectory) return { kind: "directory" };
+    return info.isFile ? { kind: "file", path: real, info } : { kind: "forbidden" };
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+      return { kind: "missing" };
+    }
+    if (error instanceof Deno.errors.PermissionDenied) return { kind: "forbidden" };
+    throw error;
+  }
+}
+
+// ── 7. The answer: status, header fields, ranges ───────────────────────────────────────────────
+
+/** A response body is a list of pieces: bytes we made (heads, part headers, error pages) and
+ * ranges of the open file. streamBody() writes them in order through one bounded buffer. */
+type Piece = Uint8Array | ByteRange;
+
+const encoder = new TextEncoder();
+
+/** sendFile answers with a file: 200 with all of it, 206 with the ranges asked for, or 416.
+ * RFC 9110 §14.2: "A server MUST ignore a Range header field received with a request method
+ * that is unrecognized or for which range handling is not defined" — only GET has ranges, so a
+ * HEAD gets the 200 head a GET without Range would get. */
+function sendFile(
+  c: Connection,
+  head: RequestHead,
+  path: string,
+  info: Deno.FileInfo,
+  open: boolean,
+): Promise<void> {
+  const size = info.size;
+  const type = mediaType(path);
+  const fields: Field[] = [
+    ["Last-Modified", lastModified(info.mtime?.getTime() ?? 0, Date.now())],
+    ["Accept-Ranges", "bytes"], // RFC 9110 §14.3: tells players they may seek with Range
+  ];
+  const range = head.method === "GET" ? fieldValue(head, "range") : undefined;
+  const answer = range === undefined ? { kind: "whole" as const } : parseRange(range, size);
+  switch (answer.kind) {
+    case "whole":
+      fields.push(["Content-Type", type]);
+      return sendPieces(c, head, 200, fields, [{ first: 0, last: size - 1 }], open, path);
+    case "parts": {
+      if (answer.parts.length === 1) {
+        const [part] = answer.parts;
+        fields.push(["Content-Type", type], ["Content-Range", contentRange(part, size)]);
+        return sendPieces(c, head, 206, fields, [part], open, path);
+      }
+      // Several ranges: RFC 9110 §14.6, one multipart/byteranges body with a header per part.
+      const frame = multipartFrame(answer.parts, size, type, crypto.randomUUID());
+      fields.push(["Content-Type", frame.contentType]);
+      const pieces: Piece[] = answer.parts.flatMap((part, i) => [
+        encoder.encode(frame.partHeads[i]),
+        part,
+      ]);
+      pieces.push(encoder.encode(frame.closing));
+      return sendPieces(c, head, 206, fields, pieces, open, path);
+    }
+    case "unsatisfiable":
+      return sendStatus(c, head, 416, `No byte of ${range} exists in this ${size}-byte file.`, [
+        ["Content-Range", unsatisfiedRange(size)],
+      ], open);
+    default: {
+      const unreachable: never = answer;
+      return unreachable;
+    }
+  }
+}
+
+/** sendStatus answers with a small HTML page (errors, redirects). */
+function sendStatus(
+  c: Connection,
+  head: RequestHead | undefined,
+  status: number,
+  reason: string,
+  fields: Field[],
+  open: boolean,
+  requestLine = head?.requestLine ?? "-",
+): Promise<void> {
+  const body = encoder.encode(statusPage(status, reason));
+  if (status >= 400 && status !== 404) {
+    console.error(`tinyhttps: ${status} to ${c.client}: ${reason}`);
+  }
+  return sendPieces(
+    c,
+    head,
+    status,
+    [...fields, ["Content-Type", HTML]],
+    [body],
+    open,
+    undefined,
+    requestLine,
+  );
+}
+
+/** sendPieces writes the head, then the body (not for HEAD: RFC 9110 §9.3.2, "the server MUST NOT
+ * send content in the response"), then logs the response. Content-Length is the sum of the
+ * pieces, so every response is framed and the client knows where it ends (RFC 9112 §6.3). */
+async function sendPieces(
+  c: Connection,
+  head: RequestHead | undefined,
+  status: number,
+  fields: Field[],
+  body: Piece[],
+  open: boolean,
+  path?: string,
+  requestLine = head?.requestLine ?? "-",
+): Promise<void> {
+  const length = body.reduce((sum, p) => sum + pieceLength(p), 0);
+  const headBytes = encoder.encode(responseHead(status, [
+    ["Date", httpDate(Date.now())],
+    ["Server", SERVER_NAME],
+    ...fields,
+    ["Content-Length", length],
+    ["X-Content-Type-Options", "nosniff"],
+    ...connectionFields(open, head?.minorVersion ?? 1),
+  ]));
+  const pieces = head?.method === "HEAD" ? [headBytes] : [headBytes, ...body];
+  await streamBody(c, pieces, path);
+  logResponse(c, requestLine, status, head?.method === "HEAD" ? 0 : length);
+}
+
+function pieceLength(piece: Piece): number {
+  return piece instanceof Uint8Array ? piece.length : piece.last - piece.first + 1;
+}
+
+// ── 8. Stream the body: a bounded buffer, from disk to socket ──────────────────────────────────
+
+/** streamBody writes the pieces through one buffer of at most CHUNK_SIZE bytes, so a 4 GiB video
+ * costs the same memory as a 4 KiB page. Small pieces are gathered into one write: the head and a
+ * small file leave in a single TCP segment. `await` on each write is the backpressure: when the
+ * client reads slowly, the socket's send buffer fills, write() waits, and we stop reading the
+ * file. The file is opened here and closed in `finally`, even when the client vanishes. */
+async function streamBody(c: Connection, pieces: Piece[], path?: string): Promise<void> {
+  const total = pieces.reduce((sum, p) => sum + pieceLength(p), 0);
+  const out = new Uint8Array(Math.min(CHUNK_SIZE, total));
+  const file = path === undefined ? undefined : await Deno.open(path);
+  let used = 0;
+  const flush = async () => {
+    c.headSent = true;
+    await writeAll(c.conn, out.subarray(0, used));
+    used = 0;
+  };
+  try {
+    for (const piece of pieces) {
+      if (piece instanceof Uint8Array) {
+        if (used + piece.length > out.length) await flush();
+        out.set(piece, used);
+        used += piece.length;
+        continue;
+      }
+      await file!.seek(piece.first, Deno.SeekMode.Start);
+      for (let left = pieceLength(piece); left > 0;) {
+        if (used === out.length) await flush();
+        const n = await file!.read(out.subarray(used, used + Math.min(left, out.length - used)));
+        if (n === null) throw new Error(`${path} shrank while it was being sent`);
+        used += n;
+        left -= n;
+      }
+    }
+    if (used > 0) await flush();
+  } finally {
+    file?.close();
+  }
+}
+
+/** write() may accept fewer bytes than offered (a full socket buffer): loop until all are sent. */
+async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+  for (let sent = 0; sent < bytes.length;) sent += await conn.write(bytes.subarray(sent));
+}
+
+// ── 9. Log the response ────────────────────────────────────────────────────────────────────────
+
+function logResponse(c: Connection, requestLine: string, status: number, bytes: number): void {
+  if (c.site.config.quiet) return;
+  console.log(accessLogLine({ client: c.client, timeMs: Date.now(), requestLine, status, bytes }));
+}
+
+/** A one-line description of an error for the console: its class and message, never a stack. */
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+if (import.meta.main) main();
