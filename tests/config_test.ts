@@ -1,0 +1,66 @@
+// tests/config_test.ts — parseConfig (lib/config.ts).
+import { assertEquals } from "@std/assert";
+import { type Config, parseConfig } from "../lib/config.ts";
+
+const defaults: Config = {
+  root: "static",
+  httpPort: 80,
+  httpsPort: 443,
+  hostname: "0.0.0.0",
+  cert: "certs/cert.pem",
+  key: "certs/key.pem",
+  dotfiles: false,
+  quiet: false,
+};
+
+Deno.test("parseConfig() no flags: the lab's defaults (ports 80 and 443, static/)", () => {
+  assertEquals(parseConfig([]), { kind: "config", config: defaults });
+});
+
+Deno.test("parseConfig() every flag, in both --flag value and --flag=value forms", () => {
+  const answer = parseConfig([
+    "--root",
+    "/srv",
+    "--http-port=8080",
+    "--https-port",
+    "0",
+    "--hostname",
+    "127.0.0.1",
+    "--cert",
+    "c.pem",
+    "--key=k.pem",
+    "--dotfiles",
+    "--quiet",
+  ]);
+  assertEquals(answer, {
+    kind: "config",
+    config: {
+      root: "/srv",
+      httpPort: 8080,
+      httpsPort: 0,
+      hostname: "127.0.0.1",
+      cert: "c.pem",
+      key: "k.pem",
+      dotfiles: true,
+      quiet: true,
+    },
+  });
+});
+
+Deno.test("parseConfig() --help asks for the usage", () => {
+  assertEquals(parseConfig(["--help"]), { kind: "help" });
+});
+
+// deno-fmt-ignore
+const errors: [rule: string, args: string[], want: string][] = [
+  ["an unknown flag is an error, not ignored", ["--prot", "80"],          "Unknown option: --prot"],
+  ["a stray word is an error",                 ["80"],                    "Unknown option: 80"],
+  ["a port above 65535 is refused",            ["--http-port", "65536"],  "--http-port must be 0–65535"],
+  ["a port that is not a number is refused",   ["--https-port", "abc"],   "--https-port must be 0–65535"],
+  ["a flag without its value is refused",      ["--root"],                "Option --root needs a value"],
+];
+for (const [rule, args, want] of errors) {
+  Deno.test(`parseConfig() ${rule} (${args.join(" ")})`, () => {
+    assertEquals(parseConfig(args), { kind: "error", message: want });
+  });
+}
