@@ -1,0 +1,209 @@
+// tests/e2e/helpers.ts — start the real server.ts on free ports and talk raw bytes to it.
+// Used by tests/e2e/*_test.ts; the pure lib/ tests in tests/*_test.ts need none of this.
+
+import { join } from "@std/path";
+
+export const PROJECT = new URL("../../", import.meta.url).pathname;
+export const CERT = Deno.readTextFileSync(join(PROJECT, "certs/cert.pem"));
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A running server.ts child process and what it printed. */
+export interface Server {
+  httpPort: number;
+  httpsPort: number;
+  /** Every line the server printed so far (stdout and stderr). */
+  lines: string[];
+  stop(): Promise<void>;
+}
+
+/** Starts server.ts with `--http-port 0 --https-port 0` and learns the ports it got. */
+export async function startServer(args: string[]): Promise<Server> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net",
+      "--allow-read",
+      join(PROJECT, "server.ts"),
+      "--hostname",
+      "127.0.0.1",
+      "--http-port",
+      "0",
+      "--https-port",
+      "0",
+      ...args,
+    ],
+    cwd: PROJECT,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const lines: string[] = [];
+  const collect = async (stream: ReadableStream<Uint8Array>) => {
+    for await (
+      const line of stream.pipeThrough(new TextDecoderStream()).pipeThrough(splitLines())
+    ) {
+      lines.push(line);
+    }
+  };
+  const done = Promise.all([collect(child.stdout), collect(child.stderr)]);
+  const port = async (scheme: string) => {
+    for (let i = 0; i < 200; i++) {
+      const found = lines.map((l) => new RegExp(`${scheme}://[^ ]+:(\\d+)/`).exec(l)).find((m) =>
+        m
+      );
+      if (found) return Number(found[1]);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`server did not start: ${lines.join("\n")}`);
+  };
+  const httpPort = await port("http");
+  const httpsPort = await port("https");
+  return {
+    httpPort,
+    httpsPort,
+    lines,
+    async stop() {
+      child.kill("SIGTERM");
+      await child.status;
+      await done;
+    },
+  };
+}
+
+function splitLines(): TransformStream<string, string> {
+  let rest = "";
+  return new TransformStream({
+    transform(chunk, out) {
+      const parts = (rest + chunk).split("\n");
+      rest = parts.pop()!;
+      for (const p of parts) out.enqueue(p);
+    },
+    flush(out) {
+      if (rest) out.enqueue(rest);
+    },
+  });
+}
+
+/** Runs a program to completion and returns its exit code and output (for startup errors). */
+export async function runServer(args: string[]): Promise<{ code: number; output: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net", "--allow-read", join(PROJECT, "server.ts"), ...args],
+    cwd: PROJECT,
+  }).output();
+  return { code: out.code, output: decoder.decode(out.stdout) + decoder.decode(out.stderr) };
+}
+
+export type Conn = Deno.TcpConn | Deno.TlsConn;
+
+export function connect(port: number, tls: boolean, alpnProtocols?: string[]): Promise<Conn> {
+  return tls
+    ? Deno.connectTls({ hostname: "127.0.0.1", port, caCerts: [CERT], alpnProtocols })
+    : Deno.connect({ hostname: "127.0.0.1", port });
+}
+
+export async function send(conn: Conn, text: string | Uint8Array): Promise<void> {
+  const bytes = typeof text === "string" ? latin1(text) : text;
+  for (let sent = 0; sent < bytes.length;) sent += await conn.write(bytes.subarray(sent));
+}
+
+export function latin1(text: string): Uint8Array {
+  return Uint8Array.from(text, (c) => c.charCodeAt(0));
+}
+
+/** One response as it came off the wire. */
+export interface Response {
+  status: number;
+  statusLine: string;
+  /** Lower-cased names; a repeated field keeps its last value. */
+  headers: Map<string, string>;
+  /** The raw head text, for "header appears exactly once" checks. */
+  head: string;
+  body: Uint8Array;
+  text: string;
+}
+
+/** Reads responses off one connection, keeping bytes that belong to the next one. */
+export class ResponseReader {
+  #buffer = new Uint8Array(0);
+  constructor(readonly conn: Conn) {}
+
+  async #fill(): Promise<boolean> {
+    const chunk = new Uint8Array(64 * 1024);
+    const n = await this.conn.read(chunk);
+    if (n === null) return false;
+    const next = new Uint8Array(this.#buffer.length + n);
+    next.set(this.#buffer);
+    next.set(chunk.subarray(0, n), this.#buffer.length);
+    this.#buffer = next;
+    return true;
+  }
+
+  /** Reads one response; `bodyless` for answers to HEAD. Undefined if the server closed first. */
+  async read(bodyless = false): Promise<Response | undefined> {
+    let end: number;
+    while ((end = indexOfBlankLine(this.#buffer)) === -1) {
+      if (!(await this.#fill())) return undefined;
+    }
+    const head = decoder.decode(this.#buffer.subarray(0, end));
+    const [statusLine, ...fieldLines] = head.split("\r\n").filter((l) => l !== "");
+    const headers = new Map(fieldLines.map((l) => {
+      const colon = l.indexOf(":");
+      return [l.slice(0, colon).toLowerCase(), l.slice(colon + 1).trim()] as [string, string];
+    }));
+    const length = bodyless ? 0 : Number(headers.get("content-length") ?? 0);
+    while (this.#buffer.length < end + length) {
+      if (!(await this.#fill())) throw new Error("connection closed inside a body");
+    }
+    const body = this.#buffer.slice(end, end + length);
+    this.#buffer = this.#buffer.slice(end + length);
+    const status = Number(statusLine.split(" ")[1]);
+    return { status, statusLine, headers, head, body, text: decoder.decode(body) };
+  }
+
+  /** True if the server closed the connection (read returns EOF) within `ms`. */
+  async closedWithin(ms: number): Promise<boolean> {
+    const timer = setTimeout(() => this.conn.close(), ms);
+    try {
+      while (await this.#fill()) { /* keep reading until EOF */ }
+      return true;
+    } catch {
+      return false; // our own timer closed it: the server kept it open
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function indexOfBlankLine(bytes: Uint8Array): number {
+  for (let i = 3; i < bytes.length; i++) {
+    if (bytes[i] === 10 && bytes[i - 1] === 13 && bytes[i - 2] === 10 && bytes[i - 3] === 13) {
+      return i + 1;
+    }
+  }
+  return -1;
+}
+
+/** Sends one request on a new connection and reads one response. */
+export async function request(
+  port: number,
+  tls: boolean,
+  text: string | Uint8Array,
+  bodyless = false,
+): Promise<Response> {
+  const conn = await connect(port, tls);
+  try {
+    await send(conn, text);
+    const response = await new ResponseReader(conn).read(bodyless);
+    if (response === undefined) throw new Error("the server closed without answering");
+    return response;
+  } finally {
+    conn.close();
+  }
+}
+
+export const get = (path: string, extra = "") =>
+  `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${extra}\r\n`;
+
+export function bytesOf(text: string): Uint8Array {
+  return encoder.encode(text);
+}
