@@ -82,7 +82,16 @@ Deno.test("parseRequestHead() field names are case-insensitive, values trimmed o
 Deno.test("parseRequestHead() keeps repeated fields in order", () => {
   const h = head("GET / HTTP/1.1\r\nHost: a\r\nAccept: a\r\nAccept: b\r\n\r\n");
   assertEquals(h.fields.get("accept"), ["a", "b"]);
+});
+
+// ── fieldValue ──
+Deno.test("fieldValue() joins repeated field lines with ', ' (RFC 9110 §5.3)", () => {
+  const h = head("GET / HTTP/1.1\r\nHost: a\r\nAccept: a\r\naccept: b\r\n\r\n");
   assertEquals(fieldValue(h, "accept"), "a, b");
+});
+
+Deno.test("fieldValue() is undefined for a field that was not sent", () => {
+  assertEquals(fieldValue(head("GET / HTTP/1.1\r\nHost: a\r\n\r\n"), "range"), undefined);
 });
 
 Deno.test("parseRequestHead() ignores empty lines before the request line (RFC 9112 §2.2)", () => {

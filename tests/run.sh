@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/run.sh — every test, one command (`deno task test`):
-#   1. deno fmt --check, deno lint, deno check   (the code is clean)
-#   2. deno test tests/                           (lib/ tables, then server.ts over real sockets)
+#   1. deno fmt --check, lint, check, lesson:check (the code is clean, LESSON.md matches it)
+#   2. deno test tests/ LESSON.md                 (lib/ tables, server.ts over real sockets, lessons)
 #   3. tests/lab_netns.sh                         (the lab's seven checks from h2 to h1)
 # The lab needs root and `ip netns`; elsewhere it is reported as skipped, unless
 # LAB_REQUIRED=1 (CI sets it), when not being able to run it is a failure.
@@ -18,10 +18,11 @@ echo "== 1. fmt, lint, check"
 "$DENO" fmt --check; count $? "deno fmt --check"
 "$DENO" lint; count $? "deno lint"
 "$DENO" check server.ts lib/ tests/; count $? "deno check"
+"$DENO" run --allow-read tests/lesson_check.ts; count $? "lesson:check (LESSON.md matches the code)"
 
 echo "== 2. deno test"
 out=$(mktemp)
-"$DENO" test --allow-read --allow-write --allow-net --allow-run --allow-env tests/ 2>&1 | tee "$out"
+"$DENO" test --doc --allow-read --allow-write --allow-net --allow-run --allow-env tests/ LESSON.md 2>&1 | tee "$out"
 code=${PIPESTATUS[0]}
 # Deno's summary: "ok | 211 passed (54 steps) | 0 failed (0 steps)"; count tests and steps.
 summary=$(grep -E '^(ok|FAILED) \| ' "$out" | tail -n 1)

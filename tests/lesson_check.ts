@@ -1,0 +1,47 @@
+// tests/lesson_check.ts — keeps LESSON.md and the code in step (`deno task lesson:check`):
+// every exported lib/ function has a lesson of the same name and a test that names it; every
+// lesson names a function that exists; the numbered parts of LESSON.md are the section banners
+// of server.ts, in the same order. Prints what drifted and exits 1, or prints "ok".
+
+const read = (path: string) => Deno.readTextFileSync(new URL(`../${path}`, import.meta.url));
+const lesson = read("LESSON.md");
+const problems: string[] = [];
+
+const exported = new Map<string, string>();
+for (const entry of Deno.readDirSync(new URL("../lib/", import.meta.url))) {
+  if (!entry.name.endsWith(".ts")) continue;
+  for (const [, name] of read(`lib/${entry.name}`).matchAll(/^export function (\w+)/gm)) {
+    exported.set(name, `lib/${entry.name}`);
+  }
+}
+const tests = [...Deno.readDirSync(new URL("./", import.meta.url))]
+  .filter((e) => e.name.endsWith("_test.ts"))
+  .map((e) => read(`tests/${e.name}`))
+  .join("\n");
+
+const lessons = [...lesson.matchAll(/^## (\w+)$/gm)].map((m) => m[1]);
+for (const [name, file] of exported) {
+  if (!lessons.includes(name)) problems.push(`${file}: ${name} has no "## ${name}" in LESSON.md`);
+  if (!new RegExp(`\\b${name}\\(\\)`).test(tests)) {
+    problems.push(`${file}: no test is named "${name}() …"`);
+  }
+}
+for (const name of lessons) {
+  if (!exported.has(name)) problems.push(`LESSON.md: "## ${name}" names no exported lib/ function`);
+}
+
+const banners = [...read("server.ts").matchAll(/^\/\/ ── (\d+\. .+?) ─+$/gm)].map((m) => m[1]);
+const parts = [...lesson.matchAll(/^## (\d+\. .+)$/gm)].map((m) => m[1]);
+if (JSON.stringify(banners) !== JSON.stringify(parts)) {
+  problems.push(
+    `LESSON.md parts differ from server.ts banners:\n  server.ts: ${banners.join(" | ")}\n` +
+      `  LESSON.md: ${parts.join(" | ")}`,
+  );
+}
+if (/\.ts:\d+|#L\d+/.test(lesson)) problems.push("LESSON.md names code by line number");
+
+if (problems.length > 0) {
+  console.error(problems.join("\n"));
+  Deno.exit(1);
+}
+console.log(`lesson:check ok: ${exported.size} functions, ${parts.length} parts`);
