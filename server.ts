@@ -221,8 +221,10 @@ interface Connection {
   local: string;
   buffer: Uint8Array;
   filled: number;
-  /** Set once a response head has been written: after that, an error can only close. */
-  headSent: boolean;
+  /** Requests read so far on this connection. */
+  requests: number;
+  /** Bytes of the current response written so far; > 0 means an error can only close. */
+  sent: number;
   closed: boolean;
 }
 
@@ -238,7 +240,8 @@ async function serveConnection(conn: Deno.TcpConn | Deno.TlsConn, site: Site): P
     local: (conn.localAddr as Deno.NetAddr).hostname,
     buffer: new Uint8Array(MAX_HEAD_BYTES),
     filled: 0,
-    headSent: false,
+    requests: 0,
+    sent: 0,
     closed: false,
   };
   // Nagle's algorithm holds a small write back until the previous one is acknowledged; with the
@@ -251,7 +254,8 @@ async function serveConnection(conn: Deno.TcpConn | Deno.TlsConn, site: Site): P
     for (;;) {
       const answer = await readRequestHead(c);
       if (answer === undefined) break; // the client closed, or the timeout fired
-      c.headSent = false;
+      c.requests++;
+      c.sent = 0;
       const open = await answerRequest(c, answer);
       if (!open) {
         linger = true;
@@ -269,8 +273,15 @@ async function serveConnection(conn: Deno.TcpConn | Deno.TlsConn, site: Site): P
  * they end the connection quietly. Anything else is printed with the client's address. */
 function reportConnectionError(c: Connection, error: unknown): void {
   if (c.closed || isClientGone(error)) return;
-  const where = c.site.mode === "files" ? "TLS connection" : "connection";
-  console.error(`tinyhttps: ${where} from ${c.client} ended: ${describe(error)}`);
+  if (c.site.mode === "files" && c.requests === 0) {
+    // The first read on a TLS connection runs the handshake, so its errors are TLS errors.
+    const hint = String(error).includes("InvalidContentType")
+      ? " (plain HTTP sent to the HTTPS port?)"
+      : "";
+    console.error(`tinyhttps: TLS handshake with ${c.client} failed: ${describe(error)}${hint}`);
+    return;
+  }
+  console.error(`tinyhttps: connection from ${c.client} ended: ${describe(error)}`);
 }
 
 function isClientGone(error: unknown): boolean {
@@ -376,7 +387,7 @@ async function answerRequest(c: Connection, answer: HeadAnswer): Promise<boolean
   try {
     await route(c, head, open);
   } catch (error) {
-    if (isClientGone(error) || c.headSent) throw error;
+    if (isClientGone(error) || c.sent > 0) throw error;
     // An unexpected failure before any byte of the answer left: RFC 9110 §15.6.1, 500.
     console.error(`tinyhttps: 500 for "${head.requestLine}": ${describe(error)}`);
     await sendStatus(c, head, 500, "The server failed while answering; see its log.", [], false);
@@ -603,8 +614,12 @@ async function sendPieces(
     ...connectionFields(open, head?.minorVersion ?? 1),
   ]));
   const pieces = head?.method === "HEAD" ? [headBytes] : [headBytes, ...body];
-  await streamBody(c, pieces, path);
-  logResponse(c, requestLine, status, head?.method === "HEAD" ? 0 : length);
+  try {
+    await streamBody(c, pieces, path);
+  } finally {
+    // Logged even when the client left halfway: the byte count then shows how far it got.
+    if (c.sent > 0) logResponse(c, requestLine, status, c.sent - headBytes.length);
+  }
 }
 
 function pieceLength(piece: Piece): number {
@@ -624,8 +639,7 @@ async function streamBody(c: Connection, pieces: Piece[], path?: string): Promis
   const file = path === undefined ? undefined : await Deno.open(path);
   let used = 0;
   const flush = async () => {
-    c.headSent = true;
-    await writeAll(c.conn, out.subarray(0, used));
+    await writeAll(c, out.subarray(0, used));
     used = 0;
   };
   try {
@@ -652,13 +666,18 @@ async function streamBody(c: Connection, pieces: Piece[], path?: string): Promis
 }
 
 /** write() may accept fewer bytes than offered (a full socket buffer): loop until all are sent. */
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  for (let sent = 0; sent < bytes.length;) sent += await conn.write(bytes.subarray(sent));
+async function writeAll(c: Connection, bytes: Uint8Array): Promise<void> {
+  for (let done = 0; done < bytes.length;) {
+    const n = await c.conn.write(bytes.subarray(done));
+    done += n;
+    c.sent += n;
+  }
 }
 
 // ── 9. Log the response ────────────────────────────────────────────────────────────────────────
 
 function logResponse(c: Connection, requestLine: string, status: number, bytes: number): void {
+  bytes = Math.max(0, bytes); // a client that left inside the head got no body bytes
   if (c.site.config.quiet) return;
   console.log(accessLogLine({ client: c.client, timeMs: Date.now(), requestLine, status, bytes }));
 }
