@@ -8,6 +8,7 @@
 
 import { join } from "@std/path";
 import { type Config, parseConfig, USAGE } from "./lib/config.ts";
+import { evaluatePreconditions, fileValidators, ifRangeAllows } from "./lib/conditional.ts";
 import { accessLogLine } from "./lib/log.ts";
 import { multipartFrame } from "./lib/multipart.ts";
 import { type ByteRange, contentRange, parseRange, unsatisfiedRange } from "./lib/range.ts";
@@ -29,7 +30,6 @@ import {
   connectionFields,
   type Field,
   httpDate,
-  lastModified,
   mediaType,
   responseHead,
   statusPage,
@@ -515,10 +515,10 @@ type Piece = Uint8Array | ByteRange;
 
 const encoder = new TextEncoder();
 
-/** sendFile answers with a file: 200 with all of it, 206 with the ranges asked for, or 416.
- * RFC 9110 §14.2: "A server MUST ignore a Range header field received with a request method
- * that is unrecognized or for which range handling is not defined" — only GET has ranges, so a
- * HEAD gets the 200 head a GET without Range would get. */
+/** sendFile answers with a file: first the request's preconditions (304 "you have it already",
+ * 412 "it is not the version you expect"), then its content. The order is RFC 9110 §13.2.2's:
+ * preconditions, then If-Range, then Range, which is evaluated "only if the result in absence of
+ * the Range header field would be a 200". */
 function sendFile(
   c: Connection,
   head: RequestHead,
@@ -526,13 +526,62 @@ function sendFile(
   info: Deno.FileInfo,
   open: boolean,
 ): Promise<void> {
-  const size = info.size;
+  const nowMs = Date.now();
+  const file = fileValidators(info.size, info.mtime?.getTime() ?? 0, info.ino ?? 0, nowMs);
+  const verdict = evaluatePreconditions({
+    method: head.method,
+    nowMs,
+    ifMatch: fieldValue(head, "if-match"),
+    ifNoneMatch: fieldValue(head, "if-none-match"),
+    ifModifiedSince: fieldValue(head, "if-modified-since"),
+    ifUnmodifiedSince: fieldValue(head, "if-unmodified-since"),
+  }, file);
+  const etag: Field[] = [["ETag", file.etag]];
+  switch (verdict) {
+    case "not-modified": // RFC 9110 §15.4.5: no body, and no Content-Type or Content-Length
+      return sendPieces(c, head, 304, etag, [], open);
+    case "precondition-failed":
+      return sendStatus(
+        c,
+        head,
+        412,
+        "The file is not the version this request expects.",
+        etag,
+        open,
+      );
+    case "proceed": {
+      const ranged = head.method === "GET" &&
+        ifRangeAllows(fieldValue(head, "if-range"), file, nowMs);
+      const range = ranged ? fieldValue(head, "range") : undefined;
+      const fields: Field[] = [
+        ...etag,
+        ["Last-Modified", httpDate(file.modifiedMs)],
+        ["Accept-Ranges", "bytes"], // RFC 9110 §14.3: tells players they may seek with Range
+      ];
+      return sendContent(c, head, path, info.size, range, fields, open);
+    }
+    default: {
+      const unreachable: never = verdict;
+      return unreachable;
+    }
+  }
+}
+
+/** sendContent sends the file: 200 with all of it, 206 with the ranges asked for, or 416.
+ * `range` is undefined when Range is absent or must be ignored: RFC 9110 §14.2, "A server MUST
+ * ignore a Range header field received with a request method that is unrecognized or for which
+ * range handling is not defined" (only GET has ranges; a HEAD gets the head of a plain GET), and
+ * when If-Range says the client's copy is stale. */
+function sendContent(
+  c: Connection,
+  head: RequestHead,
+  path: string,
+  size: number,
+  range: string | undefined,
+  fields: Field[],
+  open: boolean,
+): Promise<void> {
   const type = mediaType(path);
-  const fields: Field[] = [
-    ["Last-Modified", lastModified(info.mtime?.getTime() ?? 0, Date.now())],
-    ["Accept-Ranges", "bytes"], // RFC 9110 §14.3: tells players they may seek with Range
-  ];
-  const range = head.method === "GET" ? fieldValue(head, "range") : undefined;
   const answer = range === undefined ? { kind: "whole" as const } : parseRange(range, size);
   switch (answer.kind) {
     case "whole":
@@ -609,7 +658,7 @@ async function sendPieces(
     ["Date", httpDate(Date.now())],
     ["Server", SERVER_NAME],
     ...fields,
-    ["Content-Length", length],
+    ...(status === 304 ? [] : [["Content-Length", length] as Field]),
     ["X-Content-Type-Options", "nosniff"],
     ...connectionFields(open, head?.minorVersion ?? 1),
   ]));

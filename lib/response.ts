@@ -22,14 +22,6 @@ export function httpDate(ms: number): string {
   return new Date(ms).toUTCString(); // ECMA-262 defines toUTCString as exactly this format
 }
 
-/** lastModified is the `Last-Modified` value for a file changed at `mtimeMs`, seen at `nowMs`.
- * RFC 9110 §8.8.2.1: "An origin server with a clock MUST NOT generate a Last-Modified date that
- * is later than the server's time of message origination (Date)" — a file copied from a machine
- * whose clock runs ahead would otherwise claim to come from the future. */
-export function lastModified(mtimeMs: number, nowMs: number): string {
-  return httpDate(Math.min(mtimeMs, nowMs));
-}
-
 /** responseHead builds the status line and header section of a response, ending with the empty
  * line. RFC 9112 §4: `status-line = HTTP-version SP status-code SP [ reason-phrase ]`; §2.1: every
  * line ends with CRLF and an empty line ends the head. We always answer as HTTP/1.1, even to a

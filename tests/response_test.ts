@@ -4,7 +4,6 @@ import {
   connectionFields,
   escapeHtml,
   httpDate,
-  lastModified,
   mediaType,
   reasonPhrase,
   responseHead,
@@ -13,14 +12,6 @@ import {
 
 Deno.test("httpDate() is RFC 9110 §5.6.7's IMF-fixdate (its example: 784111777 s)", () => {
   assertEquals(httpDate(784111777_000), "Sun, 06 Nov 1994 08:49:37 GMT");
-});
-
-Deno.test("lastModified() is never later than Date (RFC 9110 §8.8.2.1)", () => {
-  assertEquals(lastModified(784111777_000, 784111777_000 + 5000), "Sun, 06 Nov 1994 08:49:37 GMT");
-  assertEquals(
-    lastModified(784111777_000 + 99_000, 784111777_000),
-    "Sun, 06 Nov 1994 08:49:37 GMT",
-  );
 });
 
 // deno-fmt-ignore

@@ -182,6 +182,72 @@ Deno.test("server.ts over real sockets", async (t) => {
       assertEquals(await sha256(part.body), await sha256(big.slice(3000000, 4000001)));
     });
 
+    // ── validators and conditional requests ──
+    await t.step("200 carries a strong ETag and Last-Modified no later than Date", async () => {
+      const r = await tls(get("/index.html"));
+      assertMatch(r.headers.get("etag")!, /^"[^"]+"$/);
+      assert(Date.parse(r.headers.get("last-modified")!) <= Date.parse(r.headers.get("date")!));
+    });
+    await t.step(
+      "If-None-Match with the ETag is 304: no body, no Content-Type or Content-Length",
+      async () => {
+        const etag = (await tls(get("/index.html"))).headers.get("etag")!;
+        const conn = await connect(HTTPS, true);
+        const reader = new ResponseReader(conn);
+        await send(conn, get("/index.html", `If-None-Match: W/${etag}\r\n`) + get("/dir/"));
+        const r = (await reader.read())!;
+        assertEquals([r.status, r.headers.get("etag")], [304, etag]);
+        assertEquals([r.headers.get("content-type"), r.headers.get("content-length")], [
+          undefined,
+          undefined,
+        ]);
+        assertEquals((await reader.read())!.body, index); // the 304 ended at its empty line
+        conn.close();
+      },
+    );
+    await t.step("HEAD with If-None-Match is 304 too", async () => {
+      const etag = (await tls(get("/index.html"))).headers.get("etag")!;
+      assertEquals(
+        (await tls(`HEAD /index.html HTTP/1.1\r\nHost: a\r\nIf-None-Match: ${etag}\r\n\r\n`, true))
+          .status,
+        304,
+      );
+    });
+    await t.step("If-Modified-Since equal to Last-Modified is 304", async () => {
+      const lastModified = (await tls(get("/index.html"))).headers.get("last-modified")!;
+      assertEquals(
+        (await tls(get("/index.html", `If-Modified-Since: ${lastModified}\r\n`))).status,
+        304,
+      );
+    });
+    await t.step("If-Modified-Since is ignored when If-None-Match does not match", async () => {
+      const lastModified = (await tls(get("/index.html"))).headers.get("last-modified")!;
+      const r = await tls(
+        get("/index.html", `If-None-Match: "old"\r\nIf-Modified-Since: ${lastModified}\r\n`),
+      );
+      assertEquals(r.status, 200);
+    });
+    await t.step("If-Match with another ETag is 412", async () => {
+      assertEquals((await tls(get("/index.html", 'If-Match: "old"\r\n'))).status, 412);
+    });
+    await t.step("VLC's seek: Range with If-Match of the ETag (W/ stripped) is 206", async () => {
+      const etag = (await tls(get("/index.html"))).headers.get("etag")!;
+      const r = await tls(get("/index.html", `Range: bytes=1000-\r\nIf-Match: ${etag}\r\n`));
+      assertEquals([r.status, r.headers.get("content-range")], [
+        206,
+        `bytes 1000-${index.length - 1}/${index.length}`,
+      ]);
+    });
+    await t.step("If-Range with a stale ETag sends the whole file with 200", async () => {
+      const r = await tls(get("/index.html", 'Range: bytes=0-9\r\nIf-Range: "old"\r\n'));
+      assertEquals([r.status, r.body.length], [200, index.length]);
+    });
+    await t.step("If-Range with the current ETag sends the range", async () => {
+      const etag = (await tls(get("/index.html"))).headers.get("etag")!;
+      const r = await tls(get("/index.html", `Range: bytes=0-9\r\nIf-Range: ${etag}\r\n`));
+      assertEquals([r.status, r.body.length], [206, 10]);
+    });
+
     // ── errors ──
     await t.step("a missing file is 404 with a small HTML body", async () => {
       const r = await tls(get("/notfound.html"));
