@@ -285,6 +285,15 @@ Deno.test("server.ts over real sockets", async (t) => {
           `GET / HTTP/1.1\r\nHost: a\r\nX: ${"b".repeat(20000)}\r\n\r\n`,
           431,
         ],
+        ["two Host fields are 400", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400],
+        ["obs-fold is 400", "GET / HTTP/1.1\r\nHost: a\r\nX: 1\r\n 2\r\n\r\n", 400],
+        ["a bare CR is 400", "GET / HTTP/1.1\r\nHost: a\rX: 1\r\n\r\n", 400],
+        ["NUL in a field value is 400", "GET / HTTP/1.1\r\nHost: a\r\nX: a\0b\r\n\r\n", 400],
+        [
+          "an unknown transfer coding is 501",
+          "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n",
+          501,
+        ],
       ] as const
     ) {
       await t.step(`${rule}, and the connection closes`, async () => {
@@ -331,6 +340,26 @@ Deno.test("server.ts over real sockets", async (t) => {
       assertEquals((await reader.read())!.status, 405);
       assertEquals((await reader.read())!.body, index);
       conn.close();
+    });
+    await t.step(
+      "a chunked request body is not read: the answer says close, and the server closes",
+      async () => {
+        const conn = await connect(HTTPS, true);
+        const reader = new ResponseReader(conn);
+        await send(
+          conn,
+          "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+        );
+        const r = (await reader.read())!;
+        assertEquals([r.status, r.headers.get("connection")], [405, "close"]);
+        assert(await reader.closedWithin(3000));
+      },
+    );
+    await t.step("responses are framed by Content-Length, never Transfer-Encoding", async () => {
+      for (const path of ["/", "/big.bin", "/notfound"]) {
+        const r = await tls(get(path), true);
+        assert(r.headers.has("content-length") && !r.headers.has("transfer-encoding"), path);
+      }
     });
     await t.step("Connection: close gets the response, then the server closes", async () => {
       const conn = await connect(HTTPS, true);
@@ -432,6 +461,18 @@ Deno.test("server.ts over real sockets", async (t) => {
         ),
       );
     });
+  } finally {
+    await server.stop();
+    await Deno.remove(join(root, ".."), { recursive: true });
+  }
+});
+
+Deno.test("server.ts --dotfiles serves names starting with '.'", async () => {
+  const { root } = await makeRoot();
+  const server = await startServer(["--root", root, "--dotfiles", "--quiet"]);
+  try {
+    const r = await request(server.httpsPort, true, get("/.git/config"));
+    assertEquals([r.status, r.text], [200, "[core] secret"]);
   } finally {
     await server.stop();
     await Deno.remove(join(root, ".."), { recursive: true });
