@@ -41,30 +41,44 @@ import { directoryLocation, isInsideRoot, resolveTarget } from "./lib/target.ts"
 /** Bytes moved per read from a file and per write to a socket. Big enough that a video streams
  * in few system calls, small enough that 100 clients cost 100 × 256 KiB at most. */
 const CHUNK_SIZE = 256 * 1024;
-/** A client has this long to send a complete request head, and an idle keep-alive connection is
- * closed after it too. Without it, a client that sends half a request ("slowloris") holds its
- * socket and memory forever. */
-const REQUEST_HEAD_TIMEOUT_MS = 10_000;
+/** Requests served on one connection before we close it (nginx's keepalive_requests), so that
+ * one client cannot hold a connection and its buffers forever by never pausing. */
+const MAX_REQUESTS_PER_CONNECTION = 1000;
 /** A request body up to this size is read and thrown away, so the next request on the same
  * connection can be found (RFC 9112 §6.3); a larger one makes us answer and close instead. */
 const MAX_DISCARDED_BODY = 1024 * 1024;
 /** After we decide to close, how long we keep reading what the client still sends, so that
  * unread bytes do not make the kernel answer with a RST that destroys our last response. */
 const LINGER_MS = 2_000;
+/** How often the watchdog looks for connections past their deadline (see watchdog()). */
+const WATCHDOG_INTERVAL_MS = 250;
+/** On SIGINT/SIGTERM, how long responses in flight may take to finish before we cut them off. */
+const SHUTDOWN_GRACE_MS = 5_000;
 /** The file a directory URL ("/", "/dir/") serves. */
 const INDEX_FILE = "index.html";
 const SERVER_NAME = "tinyhttps";
 const HTML = "text/html; charset=utf-8";
 
-/** What each accept loop needs to know about the server. */
-interface Site {
-  /** "redirect" on the plain port, "files" on the TLS port. */
-  mode: "redirect" | "files";
+/** What the whole server shares: settings, and the open connections (both ports). */
+interface Server {
   config: Config;
   /** The root after realpath: every file served must resolve to a path inside it. */
   realRoot: string;
   /** The HTTPS port actually bound (differs from the flag when the flag is 0). */
   httpsPort: number;
+  /** Every open connection: the watchdog checks their deadlines, shutdown waits for them. */
+  open: Set<Connection>;
+  /** Counters for the summary printed at shutdown. */
+  accepted: number;
+  responses: number;
+  stopping: boolean;
+}
+
+/** What each accept loop needs: the server, and which of its two jobs this port does. */
+interface Site {
+  /** "redirect" on the plain port, "files" on the TLS port. */
+  mode: "redirect" | "files";
+  server: Server;
 }
 
 /** main is the table of contents: each line sets up one thing, in the order they happen. */
@@ -72,13 +86,18 @@ async function main(): Promise<void> {
   const config = readConfig(Deno.args); //                   flags → Config, or usage and exit
   const realRoot = await checkRoot(config.root); //          the folder to serve must exist
   const tls = await readCertificate(config); //              PEM certificate + key, read once
-  const http = listenOrExit("HTTP", () => Deno.listen(tcpOptions(config, config.httpPort)));
-  const https = listenOrExit("HTTPS", () => Deno.listenTls(tlsOptions(config, tls)));
-  const httpsPort = https.addr.port;
+  const http = listenOrExit("HTTP", () => Deno.listen(tcpOptions(config, config.httpPort)), config);
+  const https = listenOrExit("HTTPS", () => Deno.listenTls(tlsOptions(config, tls)), config);
+  const server: Server = {
+    ...{ config, realRoot, httpsPort: https.addr.port, open: new Set<Connection>() },
+    ...{ accepted: 0, responses: 0, stopping: false },
+  };
   announce(config, realRoot, http.addr, https.addr); //      say where we listen
+  setInterval(() => watchdog(server), WATCHDOG_INTERVAL_MS); // enforce the time limits
+  stopOnSignals(server, [http, https]); //                   Ctrl-C: finish, then exit 0
   await Promise.all([ //                                     two accept loops, one per port
-    acceptLoop(http, { mode: "redirect", config, realRoot, httpsPort }),
-    acceptLoop(https, { mode: "files", config, realRoot, httpsPort }),
+    acceptLoop(http, { mode: "redirect", server }),
+    acceptLoop(https, { mode: "files", server }),
   ]);
 }
 
@@ -150,15 +169,15 @@ function tlsOptions(
 
 /** Deno.listen does socket() + bind() + listen() in one call, and sets SO_REUSEADDR, so a restart
  * does not fail with "Address already in use" while old connections sit in TIME_WAIT. */
-function listenOrExit<L extends Deno.Listener>(what: string, listen: () => L): L {
+function listenOrExit<L extends Deno.Listener>(what: string, listen: () => L, config: Config): L {
   try {
     return listen();
   } catch (error) {
-    return exitWith(`Cannot listen for ${what}: ${describe(error)}${listenHint(error)}`);
+    return exitWith(`Cannot listen for ${what}: ${describe(error)}${listenHint(error, config)}`);
   }
 }
 
-function listenHint(error: unknown): string {
+function listenHint(error: unknown, config: Config): string {
   if (error instanceof Deno.errors.AddrInUse) {
     return ". Another program uses this port: stop it, or pick another with --http-port / --https-port.";
   }
@@ -170,8 +189,10 @@ function listenHint(error: unknown): string {
     return ". Run with --allow-net (deno task start does).";
   }
   if (String(error).includes("UnsupportedCertVersion")) {
-    return ". This is an X.509 version 1 certificate; Deno's TLS (rustls) accepts only version 3. " +
-      "Issue a v3 certificate for the same key with: deno task certs --key YOUR.key";
+    return `.\n${config.cert} is an X.509 version 1 certificate, and Deno's TLS (rustls) accepts ` +
+      `only version 3. Issue a v3 certificate for the same key and subject with:\n` +
+      `  deno task certs --key ${config.key} --from ${config.cert} --out certs/lab\n` +
+      `then start with --cert certs/lab/cert.pem --key certs/lab/key.pem`;
   }
   return ".";
 }
@@ -194,18 +215,63 @@ async function acceptLoop(
   listener: Deno.TcpListener | Deno.TlsListener,
   site: Site,
 ): Promise<void> {
+  const server = site.server;
   for (;;) {
     let conn: Deno.TcpConn | Deno.TlsConn;
     try {
       conn = await listener.accept();
     } catch (error) {
+      if (server.stopping) return; // shutdown closed the listener
       // EMFILE (out of file descriptors) and friends: say so, breathe, and go on accepting.
       console.error(`tinyhttps: accept on port ${listener.addr.port} failed: ${describe(error)}`);
       await new Promise((wake) => setTimeout(wake, 100));
       continue;
     }
-    serveConnection(conn, site); // not awaited: one task per connection
+    server.accepted++;
+    const busy = server.open.size >= server.config.maxConnections;
+    serveConnection(conn, site, busy); // not awaited: one task per connection
   }
+}
+
+/** The watchdog enforces every time limit with one timer for the whole server: each connection
+ * carries a deadline for whatever it waits on (the TLS handshake, a request head, the client
+ * taking our bytes), and a connection past it is closed, which makes its pending read or write
+ * fail at once. Without these limits, a client that sends half a request and waits
+ * ("slowloris"), or never reads what we send, would hold a socket, a file and memory forever. */
+function watchdog(server: Server): void {
+  const now = performance.now();
+  for (const c of server.open) {
+    if (c.deadline > now) continue;
+    if (c.waitingFor !== "the next request" && c.waitingFor !== "nothing") {
+      console.error(`tinyhttps: closed ${c.client}: no progress on ${c.waitingFor} in time`);
+    }
+    c.timedOut = true;
+    close(c);
+  }
+}
+
+/** Ctrl-C (SIGINT) or SIGTERM: stop accepting, close idle keep-alive connections, give responses
+ * in flight SHUTDOWN_GRACE_MS to finish, then exit 0 with a one-line summary. */
+function stopOnSignals(server: Server, listeners: Deno.Listener[]): void {
+  const stop = async () => {
+    if (server.stopping) return;
+    server.stopping = true;
+    for (const listener of listeners) listener.close();
+    for (const c of server.open) if (c.waitingFor === "the next request") close(c);
+    const until = performance.now() + SHUTDOWN_GRACE_MS;
+    while (server.open.size > 0 && performance.now() < until) {
+      await new Promise((wake) => setTimeout(wake, 50));
+    }
+    const cut = server.open.size;
+    for (const c of server.open) close(c);
+    console.log(
+      `tinyhttps: stopped after ${server.accepted} connections and ` +
+        `${server.responses} responses; ${cut} cut off at shutdown`,
+    );
+    Deno.exit(0);
+  };
+  Deno.addSignalListener("SIGINT", stop);
+  Deno.addSignalListener("SIGTERM", stop);
 }
 
 // ── 3. One connection: requests in order, until one side closes ────────────────────────────────
@@ -225,6 +291,10 @@ interface Connection {
   requests: number;
   /** Bytes of the current response written so far; > 0 means an error can only close. */
   sent: number;
+  /** What we wait for now, and until when (performance.now() ms): see watchdog(). */
+  waitingFor: Waiting;
+  deadline: number;
+  timedOut: boolean;
   closed: boolean;
 }
 
@@ -232,8 +302,45 @@ interface Connection {
  * pipelining: RFC 9112 §9.3.2, "A server MUST send its responses to those requests in the same
  * order that the requests were received"), until the client closes, a request asks to close, or
  * the head timeout fires. Whatever goes wrong stays inside this connection. */
-async function serveConnection(conn: Deno.TcpConn | Deno.TlsConn, site: Site): Promise<void> {
-  const c: Connection = {
+async function serveConnection(
+  conn: Deno.TcpConn | Deno.TlsConn,
+  site: Site,
+  busy: boolean,
+): Promise<void> {
+  const c = newConnection(conn, site);
+  const { config, open } = site.server;
+  open.add(c);
+  // Nagle's algorithm holds a small write back until the previous one is acknowledged; with the
+  // client's delayed ACK, that is a ~40 ms stall per response. We write whole responses at once,
+  // so we turn it off. (A TLS connection has no setNoDelay: there, writing the head and body
+  // in one write is what keeps the stall away.)
+  if ("setNoDelay" in conn) conn.setNoDelay(true);
+  let linger = false;
+  try {
+    if (site.mode === "files" && !(await handshake(c, conn as Deno.TlsConn))) return;
+    if (busy) return void (linger = await refuseBusy(c));
+    while (!site.server.stopping && c.requests < MAX_REQUESTS_PER_CONNECTION) {
+      const answer = await readRequestHead(c);
+      if (answer === undefined) break; // the client closed, or a timeout fired
+      c.requests++;
+      c.sent = 0;
+      const keep = await answerRequest(c, answer);
+      site.server.responses++;
+      if (!keep) {
+        linger = true;
+        break;
+      }
+    }
+  } catch (error) {
+    reportConnectionError(c, error);
+  } finally {
+    await closeConnection(c, linger, config.sendTimeoutMs);
+    open.delete(c);
+  }
+}
+
+function newConnection(conn: Deno.TcpConn | Deno.TlsConn, site: Site): Connection {
+  return {
     conn,
     site,
     client: (conn.remoteAddr as Deno.NetAddr).hostname,
@@ -242,45 +349,64 @@ async function serveConnection(conn: Deno.TcpConn | Deno.TlsConn, site: Site): P
     filled: 0,
     requests: 0,
     sent: 0,
+    waitingFor: "nothing",
+    deadline: Infinity,
+    timedOut: false,
     closed: false,
   };
-  // Nagle's algorithm holds a small write back until the previous one is acknowledged; with the
-  // client's delayed ACK, that is a ~40 ms stall per response. We write whole responses at once,
-  // so we turn it off. (A TLS connection has no setNoDelay: there, writing the head and body
-  // in one write is what keeps the stall away.)
-  if ("setNoDelay" in conn) conn.setNoDelay(true);
-  let linger = false;
+}
+
+/** What a connection can wait for. Only the first four mean the client misbehaves when they
+ * take too long; an idle connection that times out is simply closed. */
+type Waiting =
+  | "the TLS handshake"
+  | "a request head"
+  | "a request body"
+  | "the client to take our bytes"
+  | "the next request"
+  | "nothing";
+
+/** expect sets what the connection now waits for, and the deadline the watchdog enforces. */
+function expect(c: Connection, what: Waiting, ms: number): void {
+  c.waitingFor = what;
+  c.deadline = performance.now() + ms;
+}
+
+/** The TLS handshake (RFC 8446 §2): the client says hello with the versions, ciphers and ALPN
+ * protocols it offers; we answer with our choice and our certificate; both derive keys. Deno
+ * would run it lazily on the first read; running it here, under its own deadline, lets a
+ * failed handshake be named as one. */
+async function handshake(c: Connection, conn: Deno.TlsConn): Promise<boolean> {
+  expect(c, "the TLS handshake", c.site.server.config.handshakeTimeoutMs);
   try {
-    for (;;) {
-      const answer = await readRequestHead(c);
-      if (answer === undefined) break; // the client closed, or the timeout fired
-      c.requests++;
-      c.sent = 0;
-      const open = await answerRequest(c, answer);
-      if (!open) {
-        linger = true;
-        break;
-      }
-    }
+    await conn.handshake();
+    return true;
   } catch (error) {
-    reportConnectionError(c, error);
-  } finally {
-    await closeConnection(c, linger);
+    if (!c.closed) { // if closed, the watchdog has said why already
+      const hint = String(error).includes("InvalidContentType")
+        ? " (plain HTTP sent to the HTTPS port?)"
+        : "";
+      console.error(`tinyhttps: TLS handshake with ${c.client} failed: ${describe(error)}${hint}`);
+    }
+    return false;
   }
 }
 
-/** Client disconnects are normal on the web (a video player aborts a response on every seek);
- * they end the connection quietly. Anything else is printed with the client's address. */
+/** Over the connection limit: RFC 9110 §15.6.4, 503 "the server is currently unable to handle
+ * the request due to a temporary overload", with Retry-After (§10.2.3). Sent before reading a
+ * request, which HTTP allows; returns true so the connection closes gently. */
+async function refuseBusy(c: Connection): Promise<boolean> {
+  if (c.closed) return false;
+  const reason = "Too many connections at once; try again in a moment.";
+  await sendStatus(c, undefined, 503, reason, [["Retry-After", "1"]], false);
+  return true;
+}
+
+/** Client disconnects are normal on the web (a video player aborts a response on every seek),
+ * and a connection the watchdog closed has been reported already: both end quietly. Anything
+ * else is printed with the client's address. */
 function reportConnectionError(c: Connection, error: unknown): void {
-  if (c.closed || isClientGone(error)) return;
-  if (c.site.mode === "files" && c.requests === 0) {
-    // The first read on a TLS connection runs the handshake, so its errors are TLS errors.
-    const hint = String(error).includes("InvalidContentType")
-      ? " (plain HTTP sent to the HTTPS port?)"
-      : "";
-    console.error(`tinyhttps: TLS handshake with ${c.client} failed: ${describe(error)}${hint}`);
-    return;
-  }
+  if (c.timedOut || c.closed || isClientGone(error)) return;
   console.error(`tinyhttps: connection from ${c.client} ended: ${describe(error)}`);
 }
 
@@ -297,15 +423,19 @@ function isClientGone(error: unknown): boolean {
  * to close, RFC 9112 §9.6 asks for a gentler close: shut down our writing half, then read and
  * discard what the client still sends for a moment. Closing with unread bytes in the socket
  * would make the kernel send a RST, which can destroy the response the client has not read yet. */
-async function closeConnection(c: Connection, linger: boolean): Promise<void> {
+async function closeConnection(
+  c: Connection,
+  linger: boolean,
+  sendTimeoutMs: number,
+): Promise<void> {
   if (c.closed) return;
   if (linger) {
-    const timer = setTimeout(() => close(c), LINGER_MS);
     try {
+      expect(c, "the client to take our bytes", sendTimeoutMs);
       await c.conn.closeWrite();
+      expect(c, "the next request", LINGER_MS); // quiet: nothing is lost when this expires
       while (!c.closed && (await c.conn.read(c.buffer)) !== null) { /* discard */ }
     } catch { /* the client is gone already: nothing to drain */ }
-    clearTimeout(timer);
   }
   close(c);
 }
@@ -322,10 +452,14 @@ function close(c: Connection): void {
 
 /** readRequestHead reads until the buffer holds a whole head (up to its empty line), then parses
  * it. TCP is a byte stream, not a message stream: one read may return half a request line, or
- * two pipelined requests at once, so we loop and search. Returns undefined when the client closed
- * (read() returns null: its FIN arrived) or did not finish its head in time. */
+ * two pipelined requests at once, so we loop and search. Two deadlines apply: an idle
+ * keep-alive connection may wait `--idle-timeout` for the first byte of its next request, and
+ * once that arrived, the whole head must follow within `--header-timeout`. Returns undefined
+ * when the client closed (read() returns null: its FIN arrived) or a deadline passed. */
 async function readRequestHead(c: Connection): Promise<HeadAnswer | undefined> {
-  const timer = setTimeout(() => close(c), REQUEST_HEAD_TIMEOUT_MS);
+  const { idleTimeoutMs, headerTimeoutMs } = c.site.server.config;
+  if (c.filled === 0) expect(c, "the next request", idleTimeoutMs);
+  else expect(c, "a request head", headerTimeoutMs);
   try {
     let searched = 0;
     for (;;) {
@@ -335,13 +469,14 @@ async function readRequestHead(c: Connection): Promise<HeadAnswer | undefined> {
       searched = Math.max(0, c.filled - 2); // the empty line may straddle two reads
       const n = await c.conn.read(c.buffer.subarray(c.filled));
       if (n === null) return undefined;
+      if (c.filled === 0) expect(c, "a request head", headerTimeoutMs);
       c.filled += n;
     }
   } catch (error) {
-    if (c.closed) return undefined; // the timer closed the socket under our read
+    if (c.closed) return undefined; // the watchdog or shutdown closed the socket under our read
     throw error;
   } finally {
-    clearTimeout(timer);
+    expect(c, "nothing", Infinity);
   }
 }
 
@@ -399,6 +534,7 @@ async function answerRequest(c: Connection, answer: HeadAnswer): Promise<boolean
 /** Reads and drops a request body of `length` bytes; false if the client closed first. */
 async function discardBody(c: Connection, length: number): Promise<boolean> {
   let left = length;
+  expect(c, "a request body", c.site.server.config.headerTimeoutMs);
   for (;;) {
     const used = Math.min(left, c.filled);
     c.buffer.copyWithin(0, used, c.filled);
@@ -444,7 +580,7 @@ function route(c: Connection, head: RequestHead, open: boolean): Promise<void> {
  * plain port therefore serves nothing: it tells the client where the same resource lives on
  * https://. 301 means "moved permanently": browsers remember it and go to https directly. */
 async function redirectToHttps(c: Connection, head: RequestHead, open: boolean): Promise<void> {
-  const location = httpsLocation(head, c.site.httpsPort, c.local);
+  const location = httpsLocation(head, c.site.server.httpsPort, c.local);
   await sendStatus(c, head, 301, `This resource is at ${location}`, [["Location", location]], open);
 }
 
@@ -459,10 +595,10 @@ type Lookup =
 
 /** serveFile maps the target to a file under the root and answers with it (section 7). */
 async function serveFile(c: Connection, head: RequestHead, open: boolean): Promise<void> {
-  const target = resolveTarget(head.target, c.site.config.dotfiles);
+  const target = resolveTarget(head.target, c.site.server.config.dotfiles);
   if (target.kind === "error") return sendStatus(c, head, target.status, target.reason, [], open);
-  const wanted = join(c.site.realRoot, target.path, target.directory ? INDEX_FILE : "");
-  const found = await lookUp(wanted, c.site.realRoot);
+  const wanted = join(c.site.server.realRoot, target.path, target.directory ? INDEX_FILE : "");
+  const found = await lookUp(wanted, c.site.server.realRoot);
   switch (found.kind) {
     case "file":
       return sendFile(c, head, found.path, found.info, open);
@@ -717,17 +853,19 @@ async function streamBody(c: Connection, pieces: Piece[], path?: string): Promis
 /** write() may accept fewer bytes than offered (a full socket buffer): loop until all are sent. */
 async function writeAll(c: Connection, bytes: Uint8Array): Promise<void> {
   for (let done = 0; done < bytes.length;) {
+    expect(c, "the client to take our bytes", c.site.server.config.sendTimeoutMs);
     const n = await c.conn.write(bytes.subarray(done));
     done += n;
     c.sent += n;
   }
+  expect(c, "nothing", Infinity);
 }
 
 // ── 9. Log the response ────────────────────────────────────────────────────────────────────────
 
 function logResponse(c: Connection, requestLine: string, status: number, bytes: number): void {
   bytes = Math.max(0, bytes); // a client that left inside the head got no body bytes
-  if (c.site.config.quiet) return;
+  if (c.site.server.config.quiet) return;
   console.log(accessLogLine({ client: c.client, timeMs: Date.now(), requestLine, status, bytes }));
 }
 

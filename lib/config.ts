@@ -20,6 +20,13 @@ export interface Config {
   dotfiles: boolean;
   /** Print nothing per request (the access log is off); errors are still printed. */
   quiet: boolean;
+  /** Time limits, in milliseconds (see the flags in USAGE and part 4 of LESSON.md). */
+  headerTimeoutMs: number;
+  idleTimeoutMs: number;
+  handshakeTimeoutMs: number;
+  sendTimeoutMs: number;
+  /** Connections served at once; more are answered 503 and closed. */
+  maxConnections: number;
 }
 
 /** parseConfig's answer: a config, a request for the usage text, or what was wrong. */
@@ -43,18 +50,31 @@ Options:
   --key FILE          TLS private key, PEM                (default: certs/key.pem)
   --dotfiles          also serve names starting with "."
   --quiet             no access log lines
+  --header-timeout S  seconds to send a whole request head      (default: 10)
+  --idle-timeout S    seconds a keep-alive connection may idle   (default: 15)
+  --handshake-timeout S  seconds for the TLS handshake           (default: 10)
+  --send-timeout S    seconds a client may take to accept data   (default: 30)
+  --max-connections N connections at once; more get 503          (default: 512)
   --help              show this text`;
 
 const STRING_FLAGS = ["root", "http-port", "https-port", "hostname", "cert", "key"];
+/** The time limits: flag name → default in seconds. */
+const TIMEOUT_FLAGS = {
+  "header-timeout": 10,
+  "idle-timeout": 15,
+  "handshake-timeout": 10,
+  "send-timeout": 30,
+} as const;
 const BOOLEAN_FLAGS = ["dotfiles", "quiet", "help"];
 
 /** parseConfig reads command-line arguments into a Config. Unknown flags, stray words, flags
- * without their value and ports outside 0–65535 give `{ kind: "error" }` with a sentence that
- * names the flag, so a typo is never silently ignored. */
+ * without their value, ports outside 0–65535, timeouts that are not positive numbers of seconds
+ * and a connection limit below 1 give `{ kind: "error" }` with a sentence that names the flag,
+ * so a typo is never silently ignored. */
 export function parseConfig(args: string[]): ConfigAnswer {
   const unknown: string[] = [];
   const flags = parseArgs(args, {
-    string: STRING_FLAGS,
+    string: [...STRING_FLAGS, ...Object.keys(TIMEOUT_FLAGS), "max-connections"],
     boolean: BOOLEAN_FLAGS,
     default: { root: "static", "http-port": "80", "https-port": "443", hostname: "0.0.0.0" },
     unknown: (arg: string) => void unknown.push(arg),
@@ -63,6 +83,18 @@ export function parseConfig(args: string[]): ConfigAnswer {
   if (flags.help) return { kind: "help" };
   for (const name of STRING_FLAGS) {
     if (flags[name] === "") return { kind: "error", message: `Option --${name} needs a value` };
+  }
+  const ms: Record<string, number> = {};
+  for (const [name, seconds] of Object.entries(TIMEOUT_FLAGS)) {
+    const value = Number(flags[name] ?? seconds);
+    if (!(value > 0 && value <= 86400)) {
+      return { kind: "error", message: `--${name} must be a number of seconds, 0 < S ≤ 86400` };
+    }
+    ms[name] = Math.round(value * 1000);
+  }
+  const maxConnections = Number(flags["max-connections"] ?? 512);
+  if (!Number.isInteger(maxConnections) || maxConnections < 1) {
+    return { kind: "error", message: "--max-connections must be a whole number ≥ 1" };
   }
   const httpPort = parsePort(flags["http-port"]);
   const httpsPort = parsePort(flags["https-port"]);
@@ -79,6 +111,11 @@ export function parseConfig(args: string[]): ConfigAnswer {
       key: flags.key ?? "certs/key.pem",
       dotfiles: flags.dotfiles,
       quiet: flags.quiet,
+      headerTimeoutMs: ms["header-timeout"],
+      idleTimeoutMs: ms["idle-timeout"],
+      handshakeTimeoutMs: ms["handshake-timeout"],
+      sendTimeoutMs: ms["send-timeout"],
+      maxConnections,
     },
   };
 }

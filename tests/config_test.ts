@@ -11,6 +11,11 @@ const defaults: Config = {
   key: "certs/key.pem",
   dotfiles: false,
   quiet: false,
+  headerTimeoutMs: 10_000,
+  idleTimeoutMs: 15_000,
+  handshakeTimeoutMs: 10_000,
+  sendTimeoutMs: 30_000,
+  maxConnections: 512,
 };
 
 Deno.test("parseConfig() no flags: the lab's defaults (ports 80 and 443, static/)", () => {
@@ -31,6 +36,15 @@ Deno.test("parseConfig() every flag, in both --flag value and --flag=value forms
     "--key=k.pem",
     "--dotfiles",
     "--quiet",
+    "--header-timeout",
+    "0.5",
+    "--idle-timeout=2",
+    "--handshake-timeout",
+    "3",
+    "--send-timeout",
+    "4",
+    "--max-connections",
+    "7",
   ]);
   assertEquals(answer, {
     kind: "config",
@@ -43,6 +57,11 @@ Deno.test("parseConfig() every flag, in both --flag value and --flag=value forms
       key: "k.pem",
       dotfiles: true,
       quiet: true,
+      headerTimeoutMs: 500,
+      idleTimeoutMs: 2000,
+      handshakeTimeoutMs: 3000,
+      sendTimeoutMs: 4000,
+      maxConnections: 7,
     },
   });
 });
@@ -58,6 +77,9 @@ const errors: [rule: string, args: string[], want: string][] = [
   ["a port above 65535 is refused",            ["--http-port", "65536"],  "--http-port must be 0–65535"],
   ["a port that is not a number is refused",   ["--https-port", "abc"],   "--https-port must be 0–65535"],
   ["a flag without its value is refused",      ["--root"],                "Option --root needs a value"],
+  ["a timeout of 0 is refused",                ["--idle-timeout", "0"],   "--idle-timeout must be a number of seconds, 0 < S ≤ 86400"],
+  ["a timeout that is not a number is refused", ["--header-timeout", "x"], "--header-timeout must be a number of seconds, 0 < S ≤ 86400"],
+  ["a fractional connection limit is refused", ["--max-connections", "1.5"], "--max-connections must be a whole number ≥ 1"],
 ];
 for (const [rule, args, want] of errors) {
   Deno.test(`parseConfig() ${rule} (${args.join(" ")})`, () => {

@@ -10,29 +10,26 @@ const decoder = new TextDecoder();
 
 /** A running server.ts child process and what it printed. */
 export interface Server {
+  /** The server's process id (for /proc/PID/fd). */
+  pid: number;
   httpPort: number;
   httpsPort: number;
   /** Every line the server printed so far (stdout and stderr). */
   lines: string[];
-  stop(): Promise<void>;
+  /** SIGTERM, then wait for the exit (graceful shutdown). */
+  stop(): Promise<Deno.CommandStatus>;
 }
 
-/** Starts server.ts with `--http-port 0 --https-port 0` and learns the ports it got. */
-export async function startServer(args: string[]): Promise<Server> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net",
-      "--allow-read",
-      join(PROJECT, "server.ts"),
-      "--hostname",
-      "127.0.0.1",
-      "--http-port",
-      "0",
-      "--https-port",
-      "0",
-      ...args,
-    ],
+/** Starts server.ts with `--http-port 0 --https-port 0` and learns the ports it got.
+ * `fdLimit` starts it under `ulimit -n` (through bash's exec, so the pid stays the server's). */
+export async function startServer(args: string[], fdLimit?: number): Promise<Server> {
+  const argv = ["run", "--allow-net", "--allow-read", join(PROJECT, "server.ts")];
+  argv.push("--hostname", "127.0.0.1", "--http-port", "0", "--https-port", "0", ...args);
+  const [program, programArgs] = fdLimit === undefined
+    ? [Deno.execPath(), argv]
+    : ["bash", ["-c", `ulimit -n ${fdLimit} && exec "$0" "$@"`, Deno.execPath(), ...argv]];
+  const child = new Deno.Command(program, {
+    args: programArgs,
     cwd: PROJECT,
     stdout: "piped",
     stderr: "piped",
@@ -59,13 +56,17 @@ export async function startServer(args: string[]): Promise<Server> {
   const httpPort = await port("http");
   const httpsPort = await port("https");
   return {
+    pid: child.pid,
     httpPort,
     httpsPort,
     lines,
     async stop() {
-      child.kill("SIGTERM");
-      await child.status;
+      try {
+        child.kill("SIGTERM");
+      } catch { /* it has exited already */ }
+      const status = await child.status;
       await done;
+      return status;
     },
   };
 }
@@ -206,4 +207,16 @@ export const get = (path: string, extra = "") =>
 
 export function bytesOf(text: string): Uint8Array {
   return encoder.encode(text);
+}
+
+/** How many file descriptors a process has open (Linux: the entries of /proc/PID/fd). */
+export function openFds(pid: number): number {
+  return [...Deno.readDirSync(`/proc/${pid}/fd`)].length;
+}
+
+/** Waits until `check()` is true, polling, for at most `ms`; returns its last answer. */
+export async function eventually(check: () => boolean, ms: number): Promise<boolean> {
+  const until = performance.now() + ms;
+  while (!check() && performance.now() < until) await new Promise((r) => setTimeout(r, 50));
+  return check();
 }
