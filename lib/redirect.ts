@@ -11,29 +11,34 @@ const URI_SAFE = /[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%]/g;
  * out when the HTTPS port is 443, RFC 9110 §4.2.2's default) + the same path and query.
  * - The host comes from an absolute-form target if there is one, else from Host (RFC 9112 §3.3:
  *   the target URI's authority is "the field value of the Host header field"), minus its port;
- *   `fallbackHost` (the address the client connected to) stands in when neither names one.
+ *   `fallbackHost` (the address the client connected to) stands in when neither names a valid one.
  *   parseRequestHead has already checked Host's syntax, so it cannot hold "/", "@" or spaces.
  * - The path keeps its percent-encoding. "//evil.example/x" stays a path on this host: it follows
  *   "https://host", so it can never become the authority (the open redirect of CVE-2021-28861).
  * - "*" (OPTIONS *) and authority-form targets have no path: they go to "/". */
 export function httpsLocation(head: RequestHead, httpsPort: number, fallbackHost: string): string {
   let pathAndQuery = head.target;
-  let authority = fieldValue(head, "host") ?? "";
+  let host = hostWithoutPort(fieldValue(head, "host") ?? "");
   const absolute = /^https?:\/\/([^/?#]*)/i.exec(pathAndQuery);
   if (absolute !== null) {
-    authority = absolute[1].slice(absolute[1].lastIndexOf("@") + 1);
+    host = hostWithoutPort(absolute[1].slice(absolute[1].lastIndexOf("@") + 1)) || host;
     pathAndQuery = pathAndQuery.slice(absolute[0].length);
   }
   if (!pathAndQuery.startsWith("/")) pathAndQuery = "/" + pathAndQuery.replace(/^[^?]*/, "");
-  const host = hostWithoutPort(authority) || bracketIPv6(fallbackHost);
+  host ||= bracketIPv6(fallbackHost);
   const port = httpsPort === 443 ? "" : `:${httpsPort}`;
   return `https://${host}${port}${pathAndQuery.replace(URI_SAFE, percentEncode)}`;
 }
 
-/** "example.com:80" → "example.com", "[::1]:80" → "[::1]"; only characters a host may hold. */
+/** RFC 3986 §3.2.2: host = IP-literal / reg-name, reg-name = *( unreserved / pct-encoded /
+ * sub-delims ), minus pct-encoded: browsers decode "%ae" in a host as UTF-8 and refuse the URL
+ * when it is not, and no real client sends one (names beyond ASCII travel as punycode). */
+const HOST = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=]+)$/;
+
+/** "example.com:80" → "example.com", "[::1]:80" → "[::1]"; "" if it is not a valid host. */
 function hostWithoutPort(authority: string): string {
   const host = authority.replace(/:\d*$/, "");
-  return /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]+)$/.test(host) ? host : "";
+  return HOST.test(host) ? host : "";
 }
 
 /** An IPv6 address must be written in brackets inside a URL (RFC 3986 §3.2.2). */

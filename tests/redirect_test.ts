@@ -22,6 +22,7 @@ const rows: [rule: string, request: RequestHead, httpsPort: number, want: string
   ["'//evil.example/x' stays a path on this host",     head("//evil.example/x", "h"),       443,  "https://h//evil.example/x"],
   ["absolute-form: its authority wins over Host",      head("http://a.example/p?q", "b"),   443,  "https://a.example/p?q"],
   ["absolute-form: a user name is dropped",            head("http://u@a.example/p", "b"),   443,  "https://a.example/p"],
+  ["absolute-form: an invalid authority falls back to Host", head("http://li%/x", "h"),          443,  "https://h/x"],
   ["absolute-form: no path becomes '/'",               head("http://a.example", "b"),       443,  "https://a.example/"],
   ["asterisk-form goes to '/'",                        head("*", "h"),                      443,  "https://h/"],
   ["HTTP/1.0 without Host uses the local address",     head("/a", undefined, "1.0"),        443,  "https://10.0.0.1/a"],
