@@ -9,7 +9,7 @@
 import { join } from "@std/path";
 import { type Config, parseConfig, USAGE } from "./lib/config.ts";
 import { evaluatePreconditions, fileValidators, ifRangeAllows } from "./lib/conditional.ts";
-import { accessLogLine } from "./lib/log.ts";
+import { accessLogLine, traceHead, traceRange } from "./lib/log.ts";
 import { multipartFrame } from "./lib/multipart.ts";
 import { type ByteRange, contentRange, parseRange, unsatisfiedRange } from "./lib/range.ts";
 import { httpsLocation } from "./lib/redirect.ts";
@@ -68,6 +68,8 @@ interface Server {
   httpsPort: number;
   /** Every open connection: the watchdog checks their deadlines, shutdown waits for them. */
   open: Set<Connection>;
+  /** Where access log lines go (stdout or the --log file), batched: see section 9. */
+  log: LogWriter;
   /** Counters for the summary printed at shutdown. */
   accepted: number;
   responses: number;
@@ -88,8 +90,9 @@ async function main(): Promise<void> {
   const tls = await readCertificate(config); //              PEM certificate + key, read once
   const http = listenOrExit("HTTP", () => Deno.listen(tcpOptions(config, config.httpPort)), config);
   const https = listenOrExit("HTTPS", () => Deno.listenTls(tlsOptions(config, tls)), config);
+  const log = await openLog(config.log); //                   stdout, or append to --log FILE
   const server: Server = {
-    ...{ config, realRoot, httpsPort: https.addr.port, open: new Set<Connection>() },
+    ...{ config, realRoot, httpsPort: https.addr.port, open: new Set<Connection>(), log },
     ...{ accepted: 0, responses: 0, stopping: false },
   };
   announce(config, realRoot, http.addr, https.addr); //      say where we listen
@@ -483,6 +486,10 @@ async function readRequestHead(c: Connection): Promise<HeadAnswer | undefined> {
 /** Parses the head at the front of the buffer and moves any bytes after it to the front. */
 function takeHead(c: Connection, end: number): HeadAnswer {
   const answer = parseRequestHead(c.buffer.subarray(0, end));
+  if (c.site.server.config.trace) {
+    const text = String.fromCharCode(...c.buffer.subarray(0, Math.min(end, 4096)));
+    console.log(`\n${traceHead("▶", c.client, text)}`);
+  }
   c.buffer.copyWithin(0, end, c.filled);
   c.filled -= end;
   return answer;
@@ -719,6 +726,9 @@ function sendContent(
 ): Promise<void> {
   const type = mediaType(path);
   const answer = range === undefined ? { kind: "whole" as const } : parseRange(range, size);
+  if (range !== undefined && c.site.server.config.trace) {
+    console.log(`${c.client} ⚙ ${traceRange(range, size, answer)}`);
+  }
   switch (answer.kind) {
     case "whole":
       fields.push(["Content-Type", type]);
@@ -790,20 +800,23 @@ async function sendPieces(
   requestLine = head?.requestLine ?? "-",
 ): Promise<void> {
   const length = body.reduce((sum, p) => sum + pieceLength(p), 0);
-  const headBytes = encoder.encode(responseHead(status, [
+  const headText = responseHead(status, [
     ["Date", httpDate(Date.now())],
     ["Server", SERVER_NAME],
     ...fields,
     ...(status === 304 ? [] : [["Content-Length", length] as Field]),
     ["X-Content-Type-Options", "nosniff"],
     ...connectionFields(open, head?.minorVersion ?? 1),
-  ]));
+  ]);
+  if (c.site.server.config.trace) console.log(traceHead("◀", c.client, headText));
+  const headBytes = encoder.encode(headText);
   const pieces = head?.method === "HEAD" ? [headBytes] : [headBytes, ...body];
   try {
     await streamBody(c, pieces, path);
   } finally {
     // Logged even when the client left halfway: the byte count then shows how far it got.
-    if (c.sent > 0) logResponse(c, requestLine, status, c.sent - headBytes.length);
+    // (Math.max: a client that left inside the head got no body bytes.)
+    if (c.sent > 0) logResponse(c, requestLine, status, Math.max(0, c.sent - headBytes.length));
   }
 }
 
@@ -863,10 +876,44 @@ async function writeAll(c: Connection, bytes: Uint8Array): Promise<void> {
 
 // ── 9. Log the response ────────────────────────────────────────────────────────────────────────
 
+/** The access log, batched: lines collect in memory and are written together at most
+ * LOG_FLUSH_MS later, one write for many responses instead of one system call each. */
+interface LogWriter {
+  sink: { write(bytes: Uint8Array): Promise<number> };
+  pending: string[];
+  flushing?: Promise<void>;
+}
+const LOG_FLUSH_MS = 50;
+
+/** Opens the --log file for appending (or takes stdout). Deno's permissions apply: the tasks
+ * allow writing under logs/ only, so another path must be allowed by hand. */
+async function openLog(path: string): Promise<LogWriter> {
+  if (path === "-") return { sink: Deno.stdout, pending: [] };
+  try {
+    return { sink: await Deno.open(path, { append: true, create: true }), pending: [] };
+  } catch (error) {
+    const hint = error instanceof Deno.errors.NotCapable
+      ? `. The tasks may write under logs/ only: use --log logs/access.log, or run deno with ` +
+        `--allow-write=${path}`
+      : "";
+    return exitWith(`Cannot open the access log ${path}: ${describe(error)}${hint}`);
+  }
+}
+
 function logResponse(c: Connection, requestLine: string, status: number, bytes: number): void {
-  bytes = Math.max(0, bytes); // a client that left inside the head got no body bytes
-  if (c.site.server.config.quiet) return;
-  console.log(accessLogLine({ client: c.client, timeMs: Date.now(), requestLine, status, bytes }));
+  const { config, log } = c.site.server;
+  if (config.quiet) return;
+  const line = accessLogLine({ client: c.client, timeMs: Date.now(), requestLine, status, bytes });
+  log.pending.push(line);
+  log.flushing ??= new Promise((wake) => setTimeout(wake, LOG_FLUSH_MS)).then(() => flushLog(log));
+}
+
+async function flushLog(log: LogWriter): Promise<void> {
+  const bytes = encoder.encode(log.pending.join("\n") + "\n");
+  log.pending = [];
+  log.flushing = undefined;
+  if (bytes.length === 1) return;
+  for (let done = 0; done < bytes.length;) done += await log.sink.write(bytes.subarray(done));
 }
 
 /** A one-line description of an error for the console: its class and message, never a stack. */

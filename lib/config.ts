@@ -20,6 +20,10 @@ export interface Config {
   dotfiles: boolean;
   /** Print nothing per request (the access log is off); errors are still printed. */
   quiet: boolean;
+  /** Where the access log goes: "-" for stdout, else a file that lines are appended to. */
+  log: string;
+  /** Print every request head and response head as they cross the wire, for the classroom. */
+  trace: boolean;
   /** Time limits, in milliseconds (see the flags in USAGE and part 4 of LESSON.md). */
   headerTimeoutMs: number;
   idleTimeoutMs: number;
@@ -50,6 +54,8 @@ Options:
   --key FILE          TLS private key, PEM                (default: certs/key.pem)
   --dotfiles          also serve names starting with "."
   --quiet             no access log lines
+  --log FILE          append the access log to FILE           (default: - for stdout)
+  --trace             show each request and response head, and the range arithmetic
   --header-timeout S  seconds to send a whole request head      (default: 10)
   --idle-timeout S    seconds a keep-alive connection may idle   (default: 15)
   --handshake-timeout S  seconds for the TLS handshake           (default: 10)
@@ -57,7 +63,7 @@ Options:
   --max-connections N connections at once; more get 503          (default: 512)
   --help              show this text`;
 
-const STRING_FLAGS = ["root", "http-port", "https-port", "hostname", "cert", "key"];
+const STRING_FLAGS = ["root", "http-port", "https-port", "hostname", "cert", "key", "log"];
 /** The time limits: flag name → default in seconds. */
 const TIMEOUT_FLAGS = {
   "header-timeout": 10,
@@ -65,7 +71,7 @@ const TIMEOUT_FLAGS = {
   "handshake-timeout": 10,
   "send-timeout": 30,
 } as const;
-const BOOLEAN_FLAGS = ["dotfiles", "quiet", "help"];
+const BOOLEAN_FLAGS = ["dotfiles", "quiet", "trace", "help"];
 
 /** parseConfig reads command-line arguments into a Config. Unknown flags, stray words, flags
  * without their value, ports outside 0–65535, timeouts that are not positive numbers of seconds
@@ -76,7 +82,13 @@ export function parseConfig(args: string[]): ConfigAnswer {
   const flags = parseArgs(args, {
     string: [...STRING_FLAGS, ...Object.keys(TIMEOUT_FLAGS), "max-connections"],
     boolean: BOOLEAN_FLAGS,
-    default: { root: "static", "http-port": "80", "https-port": "443", hostname: "0.0.0.0" },
+    default: {
+      root: "static",
+      "http-port": "80",
+      "https-port": "443",
+      hostname: "0.0.0.0",
+      log: "-",
+    },
     unknown: (arg: string) => void unknown.push(arg),
   });
   if (unknown.length > 0) return { kind: "error", message: `Unknown option: ${unknown[0]}` };
@@ -111,6 +123,8 @@ export function parseConfig(args: string[]): ConfigAnswer {
       key: flags.key ?? "certs/key.pem",
       dotfiles: flags.dotfiles,
       quiet: flags.quiet,
+      log: flags.log,
+      trace: flags.trace,
       headerTimeoutMs: ms["header-timeout"],
       idleTimeoutMs: ms["idle-timeout"],
       handshakeTimeoutMs: ms["handshake-timeout"],

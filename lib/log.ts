@@ -35,3 +35,31 @@ export function accessLogLine(entry: LogEntry): string {
 function hexEscape(char: string): string {
   return "\\x" + char.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0");
 }
+
+/** traceHead shows a message head as it crossed the wire, for `--trace` on a projector: one line
+ * per header line, each behind an arrow (`▶` from the client, `◀` from the server) and the
+ * client's address; the empty line that ends the head is shown as `▶ ␍␊`, and control bytes as
+ * `\xNN`, so nothing in a hostile head can move the cursor or fake another line. */
+export function traceHead(arrow: "▶" | "◀", client: string, head: string): string {
+  const lines = head.replace(/\r?\n\r?\n$/, "").split(/\r?\n/);
+  // deno-lint-ignore no-control-regex -- control bytes are exactly what must not reach the screen
+  const shown = lines.map((line) => line.replace(/[\x00-\x1f\x7f]/g, hexEscape));
+  return [...shown, "␍␊"].map((line) => `${client} ${arrow} ${line}`).join("\n");
+}
+
+/** traceRange spells out the range arithmetic of one request for `--trace`:
+ * `Range: bytes=100-200 of 3174 bytes → 206, bytes 100-200 (101 bytes)`. The answer is the
+ * parseRange answer's kind and parts, so the line shows exactly what the server decided. */
+export function traceRange(
+  value: string,
+  size: number,
+  answer: { kind: string; parts?: { first: number; last: number }[] },
+): string {
+  const head = `Range: ${value} of ${size} bytes →`;
+  if (answer.kind === "unsatisfiable") return `${head} 416, no byte of it exists`;
+  if (answer.kind !== "parts" || !answer.parts) return `${head} ignored, 200 with the whole file`;
+  const parts = answer.parts.map((p) =>
+    `bytes ${p.first}-${p.last} (${p.last - p.first + 1} bytes)`
+  );
+  return `${head} 206, ${parts.join(", ")}`;
+}

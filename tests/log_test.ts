@@ -1,6 +1,6 @@
 // tests/log_test.ts — accessLogLine (lib/log.ts).
 import { assertEquals } from "@std/assert";
-import { accessLogLine } from "../lib/log.ts";
+import { accessLogLine, traceHead, traceRange } from "../lib/log.ts";
 
 Deno.test("accessLogLine() writes the Common Log Format (Apache's documented example)", () => {
   // Apache's docs: 127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326
@@ -43,3 +43,29 @@ Deno.test("accessLogLine() escapes quotes and control bytes so a request cannot 
     `10.0.0.2 - - [01/Jan/1970:00:00:00 +0000] "GET /\\x22 200 1\\x0A10.6.6.6 - - x HTTP/1.1" 400 10`,
   );
 });
+
+Deno.test("traceHead() puts an arrow and the client before every line, and shows the empty line", () => {
+  assertEquals(
+    traceHead("▶", "10.0.0.2", "GET / HTTP/1.1\r\nHost: 10.0.0.1\r\n\r\n"),
+    "10.0.0.2 ▶ GET / HTTP/1.1\n10.0.0.2 ▶ Host: 10.0.0.1\n10.0.0.2 ▶ ␍␊",
+  );
+});
+
+Deno.test("traceHead() shows control bytes as \\xNN, so a head cannot drive the terminal", () => {
+  assertEquals(traceHead("◀", "c", "X: \x1b[2J\r\n\r\n"), "c ◀ X: \\x1B[2J\nc ◀ ␍␊");
+});
+
+// deno-fmt-ignore
+const ranges: [rule: string, value: string, size: number, answer: Parameters<typeof traceRange>[2], want: string][] = [
+  ["a 206 names its bytes and their count", "bytes=100-200", 3174, { kind: "parts", parts: [{ first: 100, last: 200 }] },
+    "Range: bytes=100-200 of 3174 bytes → 206, bytes 100-200 (101 bytes)"],
+  ["a 416 says no byte exists",             "bytes=9999-",   3174, { kind: "unsatisfiable" },
+    "Range: bytes=9999- of 3174 bytes → 416, no byte of it exists"],
+  ["an ignored Range says 200",              "items=0-1",     3174, { kind: "whole" },
+    "Range: items=0-1 of 3174 bytes → ignored, 200 with the whole file"],
+];
+for (const [rule, value, size, answer, want] of ranges) {
+  Deno.test(`traceRange() ${rule} (${value})`, () => {
+    assertEquals(traceRange(value, size, answer), want);
+  });
+}

@@ -5,6 +5,7 @@ import { assert, assertEquals, assertMatch, assertNotEquals } from "@std/assert"
 import { join } from "@std/path";
 import {
   connect,
+  eventually,
   get,
   PROJECT,
   request,
@@ -536,4 +537,80 @@ Deno.test("server.ts an unknown flag: exit 1 naming it", async () => {
   const { code, output } = await runServer(["--prot", "80"]);
   assertEquals(code, 1);
   assert(output.includes("--prot"));
+});
+
+Deno.test("server.ts --trace shows the request head, the range arithmetic and the response head", async () => {
+  const server = await startServer(["--trace", "--quiet"]);
+  try {
+    await request(server.httpsPort, true, get("/index.html", "Range: bytes=100-200\r\n"));
+    const shown = (line: string) => eventually(() => server.lines.includes(line), 2000);
+    assert(await shown("127.0.0.1 ▶ GET /index.html HTTP/1.1"), server.lines.join("\n"));
+    assert(await shown("127.0.0.1 ▶ Range: bytes=100-200"));
+    assert(
+      server.lines.some((l) =>
+        /^127\.0\.0\.1 ⚙ Range: bytes=100-200 of \d+ bytes → 206, bytes 100-200 \(101 bytes\)$/
+          .test(l)
+      ),
+    );
+    assert(await shown("127.0.0.1 ◀ HTTP/1.1 206 Partial Content"));
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("server.ts --log FILE appends Common Log Format lines to the file", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tinyhttps-log-" });
+  const path = join(dir, "access.log");
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net",
+      "--allow-read",
+      `--allow-write=${dir}`,
+      join(PROJECT, "server.ts"),
+      "--hostname",
+      "127.0.0.1",
+      "--http-port",
+      "0",
+      "--https-port",
+      "0",
+      "--log",
+      path,
+    ],
+    cwd: PROJECT,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  try {
+    const out = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let text = "";
+    while (!/https:\/\/[^ ]+:(\d+)\//.test(text)) text += (await out.read()).value ?? "";
+    const port = Number(/https:\/\/[^ ]+:(\d+)\//.exec(text)![1]);
+    await request(port, true, get("/index.html"));
+    await request(port, true, get("/notfound"));
+    const count = () => Deno.readTextFileSync(path).split("\n").filter((l) => l !== "").length;
+    await eventually(() => count() >= 2, 2000); // the log is flushed in batches
+    const lines = (await Deno.readTextFile(path)).trim().split("\n");
+    assertEquals(lines.length, 2);
+    assertMatch(lines[0], /^127\.0\.0\.1 - - \[.+\] "GET \/index\.html HTTP\/1\.1" 200 \d+$/);
+    assertMatch(lines[1], /"GET \/notfound HTTP\/1\.1" 404 \d+$/);
+    out.releaseLock();
+  } finally {
+    child.kill("SIGTERM");
+    await child.output().catch(() => {});
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("server.ts --log to a path Deno may not write: exit 1 saying how to allow it", async () => {
+  const { code, output } = await runServer([
+    "--http-port",
+    "0",
+    "--https-port",
+    "0",
+    "--log",
+    "/tmp/x.log",
+  ]);
+  assertEquals(code, 1);
+  assert(output.includes("--allow-write=/tmp/x.log") && output.includes("logs/access.log"), output);
 });
