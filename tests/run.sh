@@ -3,8 +3,11 @@
 #   1. deno fmt --check, lint, check, lesson:check (the code is clean, LESSON.md matches it)
 #   2. deno test tests/ LESSON.md                 (lib/ tables, server.ts over real sockets, lessons)
 #   3. tests/lab_netns.sh                         (the lab's seven checks from h2 to h1)
-# The lab needs root and `ip netns`; elsewhere it is reported as skipped, unless
-# LAB_REQUIRED=1 (CI sets it), when not being able to run it is a failure.
+#   4. topo.py --test                             (the same, through Mininet itself)
+# The real-client tests of step 2 (tests/e2e/clients_test.ts: curl, wget, requests, ffmpeg, VLC,
+# Chromium) skip a program that is missing, and steps 3-4 need root, `ip netns` and Mininet;
+# CI sets REQUIRE_CLIENTS=1 and LAB_REQUIRED=1, and installs them all (.ci/run), so there a
+# missing piece is a failure.
 # Ends with one line: "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -17,10 +20,14 @@ count() { if [ "$1" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 
 echo "== 1. fmt, lint, check"
 "$DENO" fmt --check; count $? "deno fmt --check"
 "$DENO" lint; count $? "deno lint"
-"$DENO" check server.ts lib/ tests/; count $? "deno check"
+"$DENO" check server.ts lib/*.ts $(find tests bench -name '*.ts'); count $? "deno check"
 "$DENO" run --allow-read tests/lesson_check.ts; count $? "lesson:check (LESSON.md matches the code)"
 
 echo "== 2. deno test"
+# Chromium is driven by playwright-core from npm (its own browser download is never used).
+if command -v chromium >/dev/null && [ ! -d tests/e2e/browser/node_modules/playwright-core ]; then
+  npm ci --prefix tests/e2e/browser --silent --no-audit --no-fund || echo "npm ci failed"
+fi
 out=$(mktemp)
 "$DENO" test --doc --allow-read --allow-write --allow-net --allow-run --allow-env tests/ LESSON.md 2>&1 | tee "$out"
 code=${PIPESTATUS[0]}
@@ -41,5 +48,17 @@ else
   count "$code" "the lab in network namespaces"
 fi
 
+echo "== 4. the lab, through Mininet (topo.py)"
+if [ "$(id -u)" = 0 ] && /usr/bin/python3 -c "import mininet" 2>/dev/null; then
+  /usr/bin/python3 topo.py --test
+  count $? "topo.py --test"
+  mn -c >/dev/null 2>&1 || true
+elif [ "${LAB_REQUIRED:-0}" = 1 ]; then
+  count 1 "topo.py --test: Mininet is not installed (apt-get install mininet)"
+else
+  echo "topo: skipped (needs root and Debian's mininet)"
+fi
+
+[ -f tests/e2e/artifacts/chromium.png ] && echo "artifact: tests/e2e/artifacts/chromium.png"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
