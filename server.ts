@@ -8,7 +8,13 @@
 
 import { join } from "@std/path";
 import { type Config, parseConfig, USAGE } from "./lib/config.ts";
-import { evaluatePreconditions, fileValidators, ifRangeAllows } from "./lib/conditional.ts";
+import {
+  evaluatePreconditions,
+  fileValidators,
+  ifRangeAllows,
+  strongETag,
+  type Validators,
+} from "./lib/conditional.ts";
 import { accessLogLine, traceHead, traceRange } from "./lib/log.ts";
 import { multipartFrame } from "./lib/multipart.ts";
 import { type ByteRange, contentRange, parseRange, unsatisfiedRange } from "./lib/range.ts";
@@ -42,8 +48,11 @@ import { directoryLocation, isInsideRoot, resolveTarget } from "./lib/target.ts"
  * in few system calls, small enough that 100 clients cost 100 × 256 KiB at most. */
 const CHUNK_SIZE = 256 * 1024;
 /** Requests served on one connection before we close it (nginx's keepalive_requests), so that
- * one client cannot hold a connection and its buffers forever by never pausing. */
-const MAX_REQUESTS_PER_CONNECTION = 1000;
+ * one client cannot hold a connection forever by never pausing. High, because a new TLS
+ * connection is costly here: a handshake, and Deno gives TLS sockets no setNoDelay, so the first
+ * response can wait ~40 ms behind the session tickets for the client's delayed ACK (LESSON.md,
+ * part 8, "Nagle"). */
+const MAX_REQUESTS_PER_CONNECTION = 100_000;
 /** A request body up to this size is read and thrown away, so the next request on the same
  * connection can be found (RFC 9112 §6.3); a larger one makes us answer and close instead. */
 const MAX_DISCARDED_BODY = 1024 * 1024;
@@ -68,6 +77,10 @@ interface Server {
   httpsPort: number;
   /** Every open connection: the watchdog checks their deadlines, shutdown waits for them. */
   open: Set<Connection>;
+  /** Files served recently (section 6). */
+  cache: FileCache;
+  /** performance.now() as of the last watchdog tick: deadlines need no finer clock. */
+  clock: number;
   /** Where access log lines go (stdout or the --log file), batched: see section 9. */
   log: LogWriter;
   /** Counters for the summary printed at shutdown. */
@@ -93,6 +106,8 @@ async function main(): Promise<void> {
   const log = await openLog(config.log); //                   stdout, or append to --log FILE
   const server: Server = {
     ...{ config, realRoot, httpsPort: https.addr.port, open: new Set<Connection>(), log },
+    cache: { files: new Map(), bytes: 0 },
+    clock: performance.now(),
     ...{ accepted: 0, responses: 0, stopping: false },
   };
   announce(config, realRoot, http.addr, https.addr); //      say where we listen
@@ -242,7 +257,7 @@ async function acceptLoop(
  * fail at once. Without these limits, a client that sends half a request and waits
  * ("slowloris"), or never reads what we send, would hold a socket, a file and memory forever. */
 function watchdog(server: Server): void {
-  const now = performance.now();
+  const now = server.clock = performance.now();
   for (const c of server.open) {
     if (c.deadline > now) continue;
     if (c.waitingFor !== "the next request" && c.waitingFor !== "nothing") {
@@ -369,10 +384,12 @@ type Waiting =
   | "the next request"
   | "nothing";
 
-/** expect sets what the connection now waits for, and the deadline the watchdog enforces. */
+/** expect sets what the connection now waits for, and the deadline the watchdog enforces. It
+ * reads the watchdog's clock rather than the system's: a deadline may fire up to one tick
+ * (WATCHDOG_INTERVAL_MS) early, and a request's five deadlines cost no system call. */
 function expect(c: Connection, what: Waiting, ms: number): void {
   c.waitingFor = what;
-  c.deadline = performance.now() + ms;
+  c.deadline = c.site.server.clock + ms;
 }
 
 /** The TLS handshake (RFC 8446 §2): the client says hello with the versions, ciphers and ALPN
@@ -593,33 +610,43 @@ async function redirectToHttps(c: Connection, head: RequestHead, open: boolean):
 
 // ── 6. Port 443: from the target to an open file ───────────────────────────────────────────────
 
+/** A file found under the root: its real path, its metadata, what the response says about it,
+ * and, if it is small, its bytes. All of it stays valid as long as the file does not change. */
+interface FoundFile {
+  path: string;
+  size: number;
+  /** Its version: the strong ETag of its size, mtime and inode, and its Last-Modified. */
+  version: Validators;
+  lastModified: string;
+  type: string;
+  bytes?: Uint8Array;
+}
+
 /** What looking a path up on disk can find. */
 type Lookup =
-  | { kind: "file"; path: string; info: Deno.FileInfo }
+  | { kind: "file"; file: FoundFile }
   | { kind: "directory" }
   | { kind: "missing" }
   | { kind: "forbidden" };
 
 /** serveFile maps the target to a file under the root and answers with it (section 7). */
 async function serveFile(c: Connection, head: RequestHead, open: boolean): Promise<void> {
-  const target = resolveTarget(head.target, c.site.server.config.dotfiles);
+  const { config, realRoot } = c.site.server;
+  const target = resolveTarget(head.target, config.dotfiles);
   if (target.kind === "error") return sendStatus(c, head, target.status, target.reason, [], open);
-  const wanted = join(c.site.server.realRoot, target.path, target.directory ? INDEX_FILE : "");
-  const found = await lookUp(wanted, c.site.server.realRoot);
+  const wanted = join(realRoot, target.path, target.directory ? INDEX_FILE : "");
+  const cached = cachedFile(c.site.server.cache, wanted); // most requests end their search here
+  const found = cached
+    ? { kind: "file" as const, file: cached }
+    : await lookUp(wanted, c.site.server);
   switch (found.kind) {
     case "file":
-      return sendFile(c, head, found.path, found.info, open);
+      return sendFile(c, head, found.file, open);
     case "directory": {
       // "/dir" names a folder: send the client to "/dir/", so links inside dir/index.html work.
       const location = directoryLocation(target.path, target.query);
-      return sendStatus(
-        c,
-        head,
-        301,
-        `This folder is at ${location}`,
-        [["Location", location]],
-        open,
-      );
+      const reason = `This folder is at ${location}`;
+      return sendStatus(c, head, 301, reason, [["Location", location]], open);
     }
     case "missing":
       return sendStatus(c, head, 404, `There is no file at ${target.path || "/"}.`, [], open);
@@ -633,14 +660,31 @@ async function serveFile(c: Connection, head: RequestHead, open: boolean): Promi
 }
 
 /** lookUp resolves symlinks (realPath), refuses anything that lands outside the root, and only
- * hands out regular files: a FIFO or a device under the root would block or never end. */
-async function lookUp(path: string, realRoot: string): Promise<Lookup> {
+ * hands out regular files: a FIFO or a device under the root would block or never end. What it
+ * finds is remembered (see cachedFile), so that the next request for it costs one stat. */
+async function lookUp(wanted: string, server: Server): Promise<Lookup> {
   try {
-    const real = await Deno.realPath(path);
-    if (!isInsideRoot(real, realRoot)) return { kind: "missing" }; // a symlink out of the root
+    const real = await Deno.realPath(wanted);
+    if (!isInsideRoot(real, server.realRoot)) return { kind: "missing" }; // a symlink out of the root
     const info = await Deno.stat(real);
     if (info.isDirectory) return { kind: "directory" };
-    return info.isFile ? { kind: "file", path: real, info } : { kind: "forbidden" };
+    if (!info.isFile) return { kind: "forbidden" };
+    const version = fileValidators(
+      info.size,
+      info.mtime?.getTime() ?? 0,
+      info.ino ?? 0,
+      Date.now(),
+    );
+    const file: FoundFile = {
+      ...{ path: real, size: info.size, version, lastModified: httpDate(version.modifiedMs) },
+      type: mediaType(real),
+    };
+    if (info.size <= SMALL_FILE_MAX) {
+      const bytes = await Deno.readFile(real);
+      if (bytes.length === info.size) file.bytes = bytes; // else it changed under us: stream it
+    }
+    remember(server.cache, wanted, file);
+    return { kind: "file", file };
   } catch (error) {
     if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
       return { kind: "missing" };
@@ -650,11 +694,61 @@ async function lookUp(path: string, realRoot: string): Promise<Lookup> {
   }
 }
 
+/** The files served recently, by the path asked for. Small files keep their bytes. */
+interface FileCache {
+  files: Map<string, FoundFile>;
+  bytes: number;
+}
+
+/** Files up to this size are kept in memory, at most CACHE_MAX_BYTES of them in all. */
+const SMALL_FILE_MAX = 64 * 1024;
+const CACHE_MAX_BYTES = 32 * 1024 * 1024;
+const CACHE_MAX_FILES = 4096;
+
+/** cachedFile returns a remembered file if it is still the same version. Asking the disk with
+ * realPath, stat, open, read and close costs about 200 µs per request here, because each async
+ * call crosses to a thread pool and back; one statSync costs about 3 µs, blocks the event loop
+ * only that long, and says whether the file changed (size, modification time, inode — the
+ * ETag). So an edited, replaced or deleted file is noticed on the very next request. The price:
+ * an edit that keeps the size within the same millisecond would be missed, and a root on a slow
+ * network file system would make that statSync slow too. */
+function cachedFile(cache: FileCache, wanted: string): FoundFile | undefined {
+  const file = cache.files.get(wanted);
+  if (file === undefined) return undefined;
+  try {
+    const now = Deno.statSync(wanted);
+    if (strongETag(now.size, now.mtime?.getTime() ?? 0, now.ino ?? 0) === file.version.etag) {
+      return file;
+    }
+  } catch { /* deleted, or no longer readable: look it up afresh */ }
+  forget(cache, wanted);
+  return undefined;
+}
+
+function remember(cache: FileCache, wanted: string, file: FoundFile): void {
+  forget(cache, wanted);
+  const size = file.bytes?.length ?? 0;
+  while (
+    cache.files.size > 0 &&
+    (cache.files.size >= CACHE_MAX_FILES || cache.bytes + size > CACHE_MAX_BYTES)
+  ) {
+    forget(cache, cache.files.keys().next().value!); // the oldest entry makes room
+  }
+  cache.files.set(wanted, file);
+  cache.bytes += size;
+}
+
+function forget(cache: FileCache, wanted: string): void {
+  cache.bytes -= cache.files.get(wanted)?.bytes?.length ?? 0;
+  cache.files.delete(wanted);
+}
+
 // ── 7. The answer: status, header fields, ranges ───────────────────────────────────────────────
 
-/** A response body is a list of pieces: bytes we made (heads, part headers, error pages) and
- * ranges of the open file. streamBody() writes them in order through one bounded buffer. */
-type Piece = Uint8Array | ByteRange;
+/** A response is a list of pieces: the head (ASCII text, one char per byte), bytes we made (part
+ * headers, error pages, cached files) and ranges of a file on disk. streamBody() writes them in
+ * order through one bounded buffer. */
+type Piece = string | Uint8Array | ByteRange;
 
 const encoder = new TextEncoder();
 
@@ -665,12 +759,11 @@ const encoder = new TextEncoder();
 function sendFile(
   c: Connection,
   head: RequestHead,
-  path: string,
-  info: Deno.FileInfo,
+  found: FoundFile,
   open: boolean,
 ): Promise<void> {
   const nowMs = Date.now();
-  const file = fileValidators(info.size, info.mtime?.getTime() ?? 0, info.ino ?? 0, nowMs);
+  const file = found.version;
   const verdict = evaluatePreconditions({
     method: head.method,
     nowMs,
@@ -698,10 +791,10 @@ function sendFile(
       const range = ranged ? fieldValue(head, "range") : undefined;
       const fields: Field[] = [
         ...etag,
-        ["Last-Modified", httpDate(file.modifiedMs)],
+        ["Last-Modified", found.lastModified],
         ["Accept-Ranges", "bytes"], // RFC 9110 §14.3: tells players they may seek with Range
       ];
-      return sendContent(c, head, path, info.size, range, fields, open);
+      return sendContent(c, head, found, range, fields, open);
     }
     default: {
       const unreachable: never = verdict;
@@ -718,13 +811,16 @@ function sendFile(
 function sendContent(
   c: Connection,
   head: RequestHead,
-  path: string,
-  size: number,
+  file: FoundFile,
   range: string | undefined,
   fields: Field[],
   open: boolean,
 ): Promise<void> {
-  const type = mediaType(path);
+  const { size, type } = file;
+  // A cached small file is sent from memory; any other is read from disk as it is sent.
+  const [path, bytesOf] = file.bytes === undefined
+    ? [file.path, (part: ByteRange): Piece => part]
+    : [undefined, (part: ByteRange): Piece => file.bytes!.subarray(part.first, part.last + 1)];
   const answer = range === undefined ? { kind: "whole" as const } : parseRange(range, size);
   if (range !== undefined && c.site.server.config.trace) {
     console.log(`${c.client} ⚙ ${traceRange(range, size, answer)}`);
@@ -732,19 +828,19 @@ function sendContent(
   switch (answer.kind) {
     case "whole":
       fields.push(["Content-Type", type]);
-      return sendPieces(c, head, 200, fields, [{ first: 0, last: size - 1 }], open, path);
+      return sendPieces(c, head, 200, fields, [bytesOf({ first: 0, last: size - 1 })], open, path);
     case "parts": {
       if (answer.parts.length === 1) {
         const [part] = answer.parts;
         fields.push(["Content-Type", type], ["Content-Range", contentRange(part, size)]);
-        return sendPieces(c, head, 206, fields, [part], open, path);
+        return sendPieces(c, head, 206, fields, [bytesOf(part)], open, path);
       }
       // Several ranges: RFC 9110 §14.6, one multipart/byteranges body with a header per part.
       const frame = multipartFrame(answer.parts, size, type, crypto.randomUUID());
       fields.push(["Content-Type", frame.contentType]);
       const pieces: Piece[] = answer.parts.flatMap((part, i) => [
         encoder.encode(frame.partHeads[i]),
-        part,
+        bytesOf(part),
       ]);
       pieces.push(encoder.encode(frame.closing));
       return sendPieces(c, head, 206, fields, pieces, open, path);
@@ -801,7 +897,7 @@ async function sendPieces(
 ): Promise<void> {
   const length = body.reduce((sum, p) => sum + pieceLength(p), 0);
   const headText = responseHead(status, [
-    ["Date", httpDate(Date.now())],
+    ["Date", currentDate()],
     ["Server", SERVER_NAME],
     ...fields,
     ...(status === 304 ? [] : [["Content-Length", length] as Field]),
@@ -809,19 +905,28 @@ async function sendPieces(
     ...connectionFields(open, head?.minorVersion ?? 1),
   ]);
   if (c.site.server.config.trace) console.log(traceHead("◀", c.client, headText));
-  const headBytes = encoder.encode(headText);
-  const pieces = head?.method === "HEAD" ? [headBytes] : [headBytes, ...body];
+  const pieces = head?.method === "HEAD" ? [headText] : [headText, ...body];
   try {
     await streamBody(c, pieces, path);
   } finally {
     // Logged even when the client left halfway: the byte count then shows how far it got.
     // (Math.max: a client that left inside the head got no body bytes.)
-    if (c.sent > 0) logResponse(c, requestLine, status, Math.max(0, c.sent - headBytes.length));
+    if (c.sent > 0) logResponse(c, requestLine, status, Math.max(0, c.sent - headText.length));
   }
 }
 
+/** The Date field changes once a second, so it is formatted once a second, not per response. */
+let dateSecond = 0;
+let dateText = "";
+function currentDate(): string {
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== dateSecond) [dateSecond, dateText] = [second, httpDate(second * 1000)];
+  return dateText;
+}
+
 function pieceLength(piece: Piece): number {
-  return piece instanceof Uint8Array ? piece.length : piece.last - piece.first + 1;
+  if (typeof piece === "string" || piece instanceof Uint8Array) return piece.length;
+  return piece.last - piece.first + 1;
 }
 
 // ── 8. Stream the body: a bounded buffer, from disk to socket ──────────────────────────────────
@@ -842,9 +947,10 @@ async function streamBody(c: Connection, pieces: Piece[], path?: string): Promis
   };
   try {
     for (const piece of pieces) {
-      if (piece instanceof Uint8Array) {
+      if (typeof piece === "string" || piece instanceof Uint8Array) {
         if (used + piece.length > out.length) await flush();
-        out.set(piece, used);
+        if (typeof piece === "string") encoder.encodeInto(piece, out.subarray(used)); // ASCII
+        else out.set(piece, used);
         used += piece.length;
         continue;
       }

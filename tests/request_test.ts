@@ -109,6 +109,13 @@ Deno.test("parseRequestHead() keeps obs-text bytes (0x80-0xFF) in values as they
   );
 });
 
+Deno.test("parseRequestHead() trims only SP and HTAB around values, not 0xA0 (obs-text)", () => {
+  assertEquals(
+    fieldValue(head("GET / HTTP/1.1\r\nHost: a\r\nX: \t\xa0v\xa0 \r\n\r\n"), "x"),
+    "\xa0v\xa0",
+  );
+});
+
 Deno.test("parseRequestHead() treats HTTP/1.2 as 1.1 (RFC 9112 §2.3: higher minor versions)", () => {
   assertEquals(head("GET / HTTP/1.2\r\nHost: a\r\n\r\n").minorVersion, 2);
 });
