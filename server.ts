@@ -573,7 +573,8 @@ async function discardBody(c: Connection, length: number): Promise<boolean> {
 
 /** route sends a request where its port and method say it goes. */
 function route(c: Connection, head: RequestHead, open: boolean): Promise<void> {
-  if (c.site.mode === "redirect") return redirectToHttps(c, head, open);
+  const { noRedirect } = c.site.server.config;
+  if (c.site.mode === "redirect" && !noRedirect) return redirectToHttps(c, head, open);
   const method = classifyMethod(head.method);
   switch (method) {
     case "supported":

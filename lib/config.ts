@@ -24,6 +24,16 @@ export interface Config {
   log: string;
   /** Print every request head and response head as they cross the wire, for the classroom. */
   trace: boolean;
+  /** The plain port serves files too, instead of redirecting (to watch HTTP in Wireshark). */
+  noRedirect: boolean;
+  /** A folder without index.html gets a listing of its files (instead of 404). */
+  list: boolean;
+  /** Executable files under cgi-bin/ of the root run as CGI programs (RFC 3875). */
+  cgi: boolean;
+  /** How long a CGI program may run before it is killed, in milliseconds. */
+  cgiTimeoutMs: number;
+  /** The --config file these settings were read from, if any ("" if none). */
+  configFile: string;
   /** Time limits, in milliseconds (see the flags in USAGE and part 4 of LESSON.md). */
   headerTimeoutMs: number;
   idleTimeoutMs: number;
@@ -56,6 +66,13 @@ Options:
   --quiet             no access log lines
   --log FILE          append the access log to FILE           (default: - for stdout)
   --trace             show each request and response head, and the range arithmetic
+  --no-redirect       port 80 serves the files too, in plain text (for Wireshark)
+  --list              list a folder's files when it has no index.html
+  --cgi               run executables under cgi-bin/ as CGI programs (needs
+                      deno task start:cgi, which allows running programs)
+  --cgi-timeout S     seconds a CGI program may run                (default: 10)
+  --config FILE       read Key=Value settings (Port=80, Directory=/var/www, ...);
+                      flags given on the command line win
   --header-timeout S  seconds to send a whole request head      (default: 10)
   --idle-timeout S    seconds a keep-alive connection may idle   (default: 15)
   --handshake-timeout S  seconds for the TLS handshake           (default: 10)
@@ -63,15 +80,25 @@ Options:
   --max-connections N connections at once; more get 503          (default: 512)
   --help              show this text`;
 
-const STRING_FLAGS = ["root", "http-port", "https-port", "hostname", "cert", "key", "log"];
+const STRING_FLAGS = [
+  "root",
+  "http-port",
+  "https-port",
+  "hostname",
+  "cert",
+  "key",
+  "log",
+  "config",
+];
 /** The time limits: flag name → default in seconds. */
 const TIMEOUT_FLAGS = {
   "header-timeout": 10,
   "idle-timeout": 15,
   "handshake-timeout": 10,
   "send-timeout": 30,
+  "cgi-timeout": 10,
 } as const;
-const BOOLEAN_FLAGS = ["dotfiles", "quiet", "trace", "help"];
+const BOOLEAN_FLAGS = ["dotfiles", "quiet", "trace", "no-redirect", "list", "cgi", "help"];
 
 /** parseConfig reads command-line arguments into a Config. Unknown flags, stray words, flags
  * without their value, ports outside 0–65535, timeouts that are not positive numbers of seconds
@@ -125,6 +152,11 @@ export function parseConfig(args: string[]): ConfigAnswer {
       quiet: flags.quiet,
       log: flags.log,
       trace: flags.trace,
+      noRedirect: flags["no-redirect"],
+      list: flags.list,
+      cgi: flags.cgi,
+      cgiTimeoutMs: ms["cgi-timeout"],
+      configFile: flags.config ?? "",
       headerTimeoutMs: ms["header-timeout"],
       idleTimeoutMs: ms["idle-timeout"],
       handshakeTimeoutMs: ms["handshake-timeout"],
@@ -138,4 +170,62 @@ function parsePort(text: string): number | undefined {
   if (!/^\d{1,5}$/.test(text)) return undefined;
   const port = Number(text);
   return port <= 65535 ? port : undefined;
+}
+
+/** The keys a --config file may hold, and the flag each one stands for. The first two are the
+ * ones seed 001's exercise uses (`/etc/myhttpd.conf`: `Port=80`, `Directory=/var/www`). */
+const FILE_KEYS: Record<string, string> = {
+  port: "http-port",
+  directory: "root",
+  httpsport: "https-port",
+  hostname: "hostname",
+  cert: "cert",
+  key: "key",
+  log: "log",
+  dotfiles: "dotfiles",
+  quiet: "quiet",
+  trace: "trace",
+  noredirect: "no-redirect",
+  list: "list",
+  cgi: "cgi",
+  cgitimeout: "cgi-timeout",
+  headertimeout: "header-timeout",
+  idletimeout: "idle-timeout",
+  handshaketimeout: "handshake-timeout",
+  sendtimeout: "send-timeout",
+  maxconnections: "max-connections",
+};
+const YES = ["yes", "true", "on", "1"], NO = ["no", "false", "off", "0"];
+
+/** parseConfigFile turns the text of a config file into command-line flags, which go before the
+ * real command line so that flags typed there win. One `Key=Value` per line, keys in any case,
+ * spaces around `=` allowed; blank lines and lines starting with `#` or `;` are comments; a
+ * switch takes yes/no (true/false, on/off, 1/0). An unknown key, a line without `=`, or a value
+ * parseConfig refuses gives `{ kind: "error" }` naming the line: "line 3: Prot=80: unknown key". */
+export function parseConfigFile(
+  text: string,
+): { kind: "flags"; flags: string[] } | { kind: "error"; message: string } {
+  const flags: string[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (line === "" || line.startsWith("#") || line.startsWith(";")) continue;
+    const where = `line ${i + 1}: ${line}`;
+    const equals = line.indexOf("=");
+    if (equals === -1) return { kind: "error", message: `${where}: expected Key=Value` };
+    const flag = FILE_KEYS[line.slice(0, equals).trim().toLowerCase()];
+    const value = line.slice(equals + 1).trim();
+    if (flag === undefined) return { kind: "error", message: `${where}: unknown key` };
+    let these = [`--${flag}=${value}`]; // "=": a value like "-1" must not read as a flag
+    if (BOOLEAN_FLAGS.includes(flag)) {
+      if (!YES.includes(value.toLowerCase()) && !NO.includes(value.toLowerCase())) {
+        return { kind: "error", message: `${where}: expected yes or no` };
+      }
+      these = YES.includes(value.toLowerCase()) ? [`--${flag}`] : [];
+    }
+    const check = parseConfig(these);
+    if (check.kind === "error") return { kind: "error", message: `${where}: ${check.message}` };
+    flags.push(...these);
+  }
+  return { kind: "flags", flags };
 }

@@ -1,6 +1,6 @@
 // tests/config_test.ts — parseConfig (lib/config.ts).
 import { assertEquals } from "@std/assert";
-import { type Config, parseConfig } from "../lib/config.ts";
+import { type Config, parseConfig, parseConfigFile } from "../lib/config.ts";
 
 const defaults: Config = {
   root: "static",
@@ -13,6 +13,11 @@ const defaults: Config = {
   quiet: false,
   log: "-",
   trace: false,
+  noRedirect: false,
+  list: false,
+  cgi: false,
+  cgiTimeoutMs: 10_000,
+  configFile: "",
   headerTimeoutMs: 10_000,
   idleTimeoutMs: 15_000,
   handshakeTimeoutMs: 10_000,
@@ -41,6 +46,13 @@ Deno.test("parseConfig() every flag, in both --flag value and --flag=value forms
     "--log",
     "logs/access.log",
     "--trace",
+    "--no-redirect",
+    "--list",
+    "--cgi",
+    "--cgi-timeout",
+    "5",
+    "--config",
+    "my.conf",
     "--header-timeout",
     "0.5",
     "--idle-timeout=2",
@@ -64,6 +76,11 @@ Deno.test("parseConfig() every flag, in both --flag value and --flag=value forms
       quiet: true,
       log: "logs/access.log",
       trace: true,
+      noRedirect: true,
+      list: true,
+      cgi: true,
+      cgiTimeoutMs: 5000,
+      configFile: "my.conf",
       headerTimeoutMs: 500,
       idleTimeoutMs: 2000,
       handshakeTimeoutMs: 3000,
@@ -93,3 +110,50 @@ for (const [rule, args, want] of errors) {
     assertEquals(parseConfig(args), { kind: "error", message: want });
   });
 }
+
+// ── parseConfigFile ──
+Deno.test("parseConfigFile() reads seed 001's file: Port=80, Directory=/var/www", () => {
+  assertEquals(parseConfigFile("Port=80\nDirectory=/var/www\n"), {
+    kind: "flags",
+    flags: ["--http-port=80", "--root=/var/www"],
+  });
+});
+
+Deno.test("parseConfigFile() ignores comments and blank lines, keys in any case, spaces around '='", () => {
+  const text = "# tinyhttps\n\n; also a comment\nHTTPSPORT = 8443\r\nlog=logs/a.log\n";
+  assertEquals(parseConfigFile(text), {
+    kind: "flags",
+    flags: ["--https-port=8443", "--log=logs/a.log"],
+  });
+});
+
+Deno.test("parseConfigFile() switches take yes or no", () => {
+  assertEquals(parseConfigFile("List=yes\nCgi=no\nTrace=on"), {
+    kind: "flags",
+    flags: ["--list", "--trace"],
+  });
+});
+
+// deno-fmt-ignore
+const fileErrors: [rule: string, text: string, want: string][] = [
+  ["an unknown key names its line",       "Port=80\nProt=80",   "line 2: Prot=80: unknown key"],
+  ["a line without '=' names its line",   "Port 80",            "line 1: Port 80: expected Key=Value"],
+  ["a bad port names its line",           "\nPort=eighty",      "line 2: Port=eighty: --http-port must be 0–65535"],
+  ["a switch that is not yes/no",         "List=maybe",         "line 1: List=maybe: expected yes or no"],
+  ["a bad timeout names its line",        "IdleTimeout=-1",     "line 1: IdleTimeout=-1: --idle-timeout must be a number of seconds, 0 < S ≤ 86400"],
+];
+for (const [rule, text, want] of fileErrors) {
+  Deno.test(`parseConfigFile() ${rule} (${JSON.stringify(text)})`, () => {
+    assertEquals(parseConfigFile(text), { kind: "error", message: want });
+  });
+}
+
+Deno.test("parseConfigFile() flags typed on the command line win over the file", () => {
+  const file = parseConfigFile("Port=8080\nDirectory=/tmp/www");
+  if (file.kind !== "flags") throw new Error(file.message);
+  const answer = parseConfig([...file.flags, "--http-port", "9090"]);
+  assertEquals(answer.kind === "config" && [answer.config.httpPort, answer.config.root], [
+    9090,
+    "/tmp/www",
+  ]);
+});

@@ -614,3 +614,14 @@ Deno.test("server.ts --log to a path Deno may not write: exit 1 saying how to al
   assertEquals(code, 1);
   assert(output.includes("--allow-write=/tmp/x.log") && output.includes("logs/access.log"), output);
 });
+
+Deno.test("server.ts --no-redirect: port 80 serves the files in plain HTTP", async () => {
+  const server = await startServer(["--no-redirect", "--quiet"]);
+  try {
+    const index = await Deno.readFile(join(PROJECT, "static/index.html"));
+    const r = await request(server.httpPort, false, get("/index.html"));
+    assertEquals([r.status, r.body], [200, index]);
+  } finally {
+    await server.stop();
+  }
+});

@@ -1,0 +1,111 @@
+// lib/cgi.ts — the Common Gateway Interface (RFC 3875), seed 001's §5.2: the server runs a program
+// for a request, tells it about the request in environment variables, gives it the body on
+// stdin, and turns what it prints into the response. Pure: server.ts runs the program (runCgi).
+
+import type { Field } from "./response.ts";
+import { fieldValue, type RequestHead } from "./request.ts";
+
+/** What the server knows about a CGI request besides its head. */
+export interface CgiRequest {
+  head: RequestHead;
+  /** The URL path of the script ("/cgi-bin/hello.sh") and what follows it ("/a/b" or ""). */
+  scriptName: string;
+  pathInfo: string;
+  /** The query without its "?". */
+  query: string;
+  /** The script's file, and the web root (for PATH_TRANSLATED). */
+  scriptFilename: string;
+  documentRoot: string;
+  remoteAddr: string;
+  serverName: string;
+  serverPort: number;
+  https: boolean;
+  /** The request body's length (0 when there is none). */
+  contentLength: number;
+}
+
+/** cgiEnvironment builds the program's environment, RFC 3875 §4.1 ("meta-variables"): the
+ * request's method, query, path, protocol, client and server, and every request header field as
+ * `HTTP_NAME` (§4.1.18: "The HTTP header field name is converted to upper case, has all
+ * occurrences of "-" replaced with "_" and has "HTTP_" prepended"). Left out on purpose:
+ * `Proxy` (a header named Proxy would become HTTP_PROXY, which many programs obey as their
+ * outgoing proxy: the "httpoxy" hole, CVE-2016-5385), Authorization (§4.1.18 lets the server
+ * withhold it), and Content-Length/Content-Type, which have their own variables. */
+export function cgiEnvironment(request: CgiRequest): Record<string, string> {
+  const { head } = request;
+  const env: Record<string, string> = {
+    GATEWAY_INTERFACE: "CGI/1.1",
+    SERVER_SOFTWARE: "tinyhttps",
+    SERVER_PROTOCOL: `HTTP/1.${head.minorVersion === 0 ? 0 : 1}`,
+    SERVER_NAME: request.serverName,
+    SERVER_PORT: String(request.serverPort),
+    REQUEST_METHOD: head.method,
+    REQUEST_URI: head.target,
+    SCRIPT_NAME: request.scriptName,
+    SCRIPT_FILENAME: request.scriptFilename,
+    PATH_INFO: request.pathInfo,
+    QUERY_STRING: request.query,
+    REMOTE_ADDR: request.remoteAddr,
+    DOCUMENT_ROOT: request.documentRoot,
+    PATH: "/usr/local/bin:/usr/bin:/bin",
+  };
+  if (request.pathInfo !== "") env.PATH_TRANSLATED = request.documentRoot + request.pathInfo;
+  if (request.https) env.HTTPS = "on";
+  if (request.contentLength > 0) env.CONTENT_LENGTH = String(request.contentLength);
+  const type = fieldValue(head, "content-type");
+  if (type !== undefined) env.CONTENT_TYPE = type;
+  for (const [name, values] of head.fields) {
+    if (["proxy", "authorization", "content-length", "content-type"].includes(name)) continue;
+    env[`HTTP_${name.toUpperCase().replaceAll("-", "_")}`] = values.join(", ");
+  }
+  return env;
+}
+
+/** parseCgiOutput's answer: the response the program asked for, or why its output is unusable. */
+export type CgiAnswer =
+  | { kind: "response"; status: number; fields: Field[]; bodyStart: number }
+  | { kind: "error"; reason: string };
+
+/** parseCgiOutput reads the header block a CGI program prints before its body (RFC 3875 §6):
+ * lines up to an empty line, each `Name: value`, LF or CRLF. `Status: 404 Not Found` sets the
+ * status (§6.3.3); `Location` without a Status means 302 Found (§6.2.3, §6.2.4: a local path is
+ * answered as a redirect too, not followed inside the server); otherwise the status is 200 and
+ * `Content-Type` is required (§6.3.1: "If an entity body is returned, the script MUST supply a
+ * Content-Type field"). Content-Length, Connection and Transfer-Encoding are the server's to
+ * set, so they are dropped. Anything malformed is an error: the client gets a 500, and the
+ * reason goes to the server's log, never to the client. */
+export function parseCgiOutput(output: Uint8Array): CgiAnswer {
+  const limit = Math.min(output.length, 64 * 1024);
+  let end = -1, bodyStart = -1;
+  for (let i = 0; i < limit; i++) {
+    if (output[i] !== 0x0a) continue;
+    if (output[i + 1] === 0x0a) [end, bodyStart] = [i, i + 2];
+    else if (output[i + 1] === 0x0d && output[i + 2] === 0x0a) [end, bodyStart] = [i, i + 3];
+    if (end !== -1) break;
+  }
+  if (end === -1) return { kind: "error", reason: "no empty line after the CGI header block" };
+  const text = new TextDecoder().decode(output.subarray(0, end));
+  const fields: Field[] = [];
+  let status: number | undefined, hasType = false, hasLocation = false;
+  for (const line of text.split(/\r?\n/)) {
+    const colon = line.indexOf(":");
+    const name = line.slice(0, colon);
+    if (colon <= 0 || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
+      return { kind: "error", reason: `not a header line: ${JSON.stringify(line.slice(0, 80))}` };
+    }
+    const value = line.slice(colon + 1).trim();
+    if (/[\r\n\0]/.test(value)) return { kind: "error", reason: `a control byte in ${name}` };
+    const lower = name.toLowerCase();
+    if (lower === "status") {
+      const match = /^([1-5]\d\d)(?: .*)?$/.exec(value);
+      if (match === null) return { kind: "error", reason: `a bad Status: ${value}` };
+      status = Number(match[1]);
+    } else if (!["content-length", "connection", "transfer-encoding"].includes(lower)) {
+      hasType ||= lower === "content-type";
+      hasLocation ||= lower === "location";
+      fields.push([name, value]);
+    }
+  }
+  if (!hasType && !hasLocation) return { kind: "error", reason: "no Content-Type and no Location" };
+  return { kind: "response", status: status ?? (hasLocation ? 302 : 200), fields, bodyStart };
+}
