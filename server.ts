@@ -6,8 +6,10 @@
 // order a request travels. Every decision about bytes — parsing, paths, ranges, header text —
 // is a small pure function in lib/, with its lesson of the same name in LESSON.md.
 
-import { join } from "@std/path";
-import { type Config, parseConfig, USAGE } from "./lib/config.ts";
+import { X509Certificate } from "node:crypto";
+import { dirname, join } from "@std/path";
+import { cgiEnvironment, parseCgiOutput, splitCgiPath } from "./lib/cgi.ts";
+import { type Config, parseConfig, parseConfigFile, USAGE } from "./lib/config.ts";
 import {
   evaluatePreconditions,
   fileValidators,
@@ -15,7 +17,7 @@ import {
   strongETag,
   type Validators,
 } from "./lib/conditional.ts";
-import { accessLogLine, traceHead, traceRange } from "./lib/log.ts";
+import { accessLogLine, startupBanner, traceHead, traceRange } from "./lib/log.ts";
 import { multipartFrame } from "./lib/multipart.ts";
 import { type ByteRange, contentRange, parseRange, unsatisfiedRange } from "./lib/range.ts";
 import { httpsLocation } from "./lib/redirect.ts";
@@ -41,6 +43,7 @@ import {
   statusPage,
 } from "./lib/response.ts";
 import { directoryLocation, isInsideRoot, resolveTarget } from "./lib/target.ts";
+import { directoryListing, type DirEntry } from "./lib/listing.ts";
 
 // ── 1. Start: settings, the certificate, two listening sockets ─────────────────────────────────
 
@@ -53,9 +56,10 @@ const CHUNK_SIZE = 256 * 1024;
  * response can wait ~40 ms behind the session tickets for the client's delayed ACK (LESSON.md,
  * part 8, "Nagle"). */
 const MAX_REQUESTS_PER_CONNECTION = 100_000;
-/** A request body up to this size is read and thrown away, so the next request on the same
- * connection can be found (RFC 9112 §6.3); a larger one makes us answer and close instead. */
-const MAX_DISCARDED_BODY = 1024 * 1024;
+/** A request body up to this size is read (a CGI program gets it on its stdin; everything else
+ * ignores it), so that the next request on the same connection can be found (RFC 9112 §6.3); a
+ * larger one makes us answer and close instead. */
+const MAX_REQUEST_BODY = 1024 * 1024;
 /** After we decide to close, how long we keep reading what the client still sends, so that
  * unread bytes do not make the kernel answer with a RST that destroys our last response. */
 const LINGER_MS = 2_000;
@@ -98,8 +102,9 @@ interface Site {
 
 /** main is the table of contents: each line sets up one thing, in the order they happen. */
 async function main(): Promise<void> {
-  const config = readConfig(Deno.args); //                   flags → Config, or usage and exit
+  const config = await readConfig(Deno.args); //             flags (+ --config file) → Config
   const realRoot = await checkRoot(config.root); //          the folder to serve must exist
+  await checkCgiAllowed(config); //                          --cgi needs --allow-run
   const tls = await readCertificate(config); //              PEM certificate + key, read once
   const http = listenOrExit("HTTP", () => Deno.listen(tcpOptions(config, config.httpPort)), config);
   const https = listenOrExit("HTTPS", () => Deno.listenTls(tlsOptions(config, tls)), config);
@@ -110,7 +115,7 @@ async function main(): Promise<void> {
     clock: performance.now(),
     ...{ accepted: 0, responses: 0, stopping: false },
   };
-  announce(config, realRoot, http.addr, https.addr); //      say where we listen
+  announce(config, realRoot, http.addr, https.addr, tls.cert); // say where to connect
   setInterval(() => watchdog(server), WATCHDOG_INTERVAL_MS); // enforce the time limits
   stopOnSignals(server, [http, https]); //                   Ctrl-C: finish, then exit 0
   await Promise.all([ //                                     two accept loops, one per port
@@ -125,8 +130,19 @@ function exitWith(message: string): never {
   Deno.exit(1);
 }
 
-function readConfig(args: string[]): Config {
-  const answer = parseConfig(args);
+/** The settings: the command line, after the Key=Value lines of a --config file if one is named
+ * (seed 001's `/etc/myhttpd.conf`), so that a flag typed on the command line wins. */
+async function readConfig(args: string[]): Promise<Config> {
+  let answer = parseConfig(args);
+  if (answer.kind === "config" && answer.config.configFile !== "") {
+    const path = answer.config.configFile;
+    const text = await Deno.readTextFile(path).catch((error) =>
+      exitWith(`Cannot read the config file ${path}: ${describe(error)}`)
+    );
+    const file = parseConfigFile(text);
+    if (file.kind === "error") exitWith(`In the config file ${path}, ${file.message}`);
+    answer = parseConfig([...file.flags, ...args]);
+  }
   switch (answer.kind) {
     case "config":
       return answer.config;
@@ -140,6 +156,14 @@ function readConfig(args: string[]): Config {
       return unreachable;
     }
   }
+}
+
+async function checkCgiAllowed(config: Config): Promise<void> {
+  if (!config.cgi || (await Deno.permissions.query({ name: "run" })).state === "granted") return;
+  exitWith(
+    "--cgi runs programs, which Deno allows only with --allow-run: use " +
+      '"deno task start:cgi" or "deno task dev:cgi" (they add it), or run deno with --allow-run',
+  );
 }
 
 async function checkRoot(root: string): Promise<string> {
@@ -215,11 +239,38 @@ function listenHint(error: unknown, config: Config): string {
   return ".";
 }
 
-function announce(config: Config, root: string, http: Deno.NetAddr, https: Deno.NetAddr): void {
-  console.log(`tinyhttps: serving ${root}`);
-  console.log(`tinyhttps: http://${http.hostname}:${http.port}/ answers 301 to https`);
-  console.log(`tinyhttps: https://${https.hostname}:${https.port}/ serves files`);
-  console.log(`tinyhttps: certificate ${config.cert}; press Ctrl-C to stop`);
+/** The startup banner: where to point a browser (every address of this host on both ports, so
+ * h1 in the lab prints https://10.0.0.1/), what is served, which certificate, how to stop. */
+function announce(
+  config: Config,
+  root: string,
+  http: Deno.NetAddr,
+  https: Deno.NetAddr,
+  cert: string,
+) {
+  let subject = "?", expiresMs = NaN;
+  try {
+    const x509 = new X509Certificate(cert);
+    [subject, expiresMs] = [x509.subject.replaceAll("\n", ", "), Date.parse(x509.validTo)];
+  } catch { /* Deno's TLS accepted it, so it is fine; we just cannot describe it */ }
+  console.log(startupBanner({
+    root,
+    addresses: listeningAddresses(https.hostname),
+    ...{ httpPort: http.port, httpsPort: https.port, redirect: !config.noRedirect },
+    ...{ certificate: subject, expiresMs, nowMs: Date.now() },
+  }));
+}
+
+/** The addresses a client can use: all of this host's IPv4 addresses when listening on 0.0.0.0
+ * (Deno.networkInterfaces needs --allow-sys=networkInterfaces; without it, 0.0.0.0 is shown). */
+function listeningAddresses(hostname: string): string[] {
+  if (hostname !== "0.0.0.0") return [hostname];
+  try {
+    const found = Deno.networkInterfaces().filter((i) => i.family === "IPv4").map((i) => i.address);
+    return found.length > 0 ? found : [hostname];
+  } catch {
+    return [hostname];
+  }
 }
 
 // ── 2. Accept: two loops, one task per connection ──────────────────────────────────────────────
@@ -536,15 +587,17 @@ async function answerRequest(c: Connection, answer: HeadAnswer): Promise<boolean
     await sendStatus(c, head, framing.status, framing.reason, [], false);
     return false;
   }
+  let body: Uint8Array | undefined = new Uint8Array(0);
   if (
-    framing.kind === "chunked" || (framing.kind === "length" && framing.length > MAX_DISCARDED_BODY)
+    framing.kind === "chunked" || (framing.kind === "length" && framing.length > MAX_REQUEST_BODY)
   ) {
-    open = false; // we will not read this body: answer, then close
-  } else if (framing.kind === "length" && !(await discardBody(c, framing.length))) {
-    return false;
+    [open, body] = [false, undefined]; // we will not read this body: answer, then close
+  } else if (framing.kind === "length") {
+    body = await readBody(c, framing.length);
+    if (body === undefined) return false; // the client left in the middle of it
   }
   try {
-    await route(c, head, open);
+    await route(c, head, open, body);
   } catch (error) {
     if (isClientGone(error) || c.sent > 0) throw error;
     // An unexpected failure before any byte of the answer left: RFC 9110 §15.6.1, 500.
@@ -555,26 +608,42 @@ async function answerRequest(c: Connection, answer: HeadAnswer): Promise<boolean
   return open;
 }
 
-/** Reads and drops a request body of `length` bytes; false if the client closed first. */
-async function discardBody(c: Connection, length: number): Promise<boolean> {
-  let left = length;
+/** Reads a request body of `length` bytes (some may be in the buffer already, behind the head);
+ * undefined if the client closed first. */
+async function readBody(c: Connection, length: number): Promise<Uint8Array | undefined> {
+  const body = new Uint8Array(length);
+  let got = 0;
   expect(c, "a request body", c.site.server.config.headerTimeoutMs);
   for (;;) {
-    const used = Math.min(left, c.filled);
+    const used = Math.min(length - got, c.filled);
+    body.set(c.buffer.subarray(0, used), got);
     c.buffer.copyWithin(0, used, c.filled);
     c.filled -= used;
-    left -= used;
-    if (left === 0) return true;
+    got += used;
+    if (got === length) return body;
     const n = await c.conn.read(c.buffer);
-    if (n === null) return false;
+    if (n === null) return undefined;
     c.filled = n;
   }
 }
 
-/** route sends a request where its port and method say it goes. */
-function route(c: Connection, head: RequestHead, open: boolean): Promise<void> {
-  const { noRedirect } = c.site.server.config;
+/** route sends a request where its port, target and method say it goes. `body` is undefined when
+ * it was not read (chunked, or too large). */
+function route(
+  c: Connection,
+  head: RequestHead,
+  open: boolean,
+  body: Uint8Array | undefined,
+): Promise<void> {
+  const { noRedirect, cgi } = c.site.server.config;
   if (c.site.mode === "redirect" && !noRedirect) return redirectToHttps(c, head, open);
+  if (cgi) {
+    const target = resolveTarget(head.target, c.site.server.config.dotfiles);
+    const program = target.kind === "path" ? splitCgiPath(target.path) : undefined;
+    if (program !== undefined && target.kind === "path") {
+      return runCgi(c, head, open, body, { ...program, query: target.query });
+    }
+  }
   const method = classifyMethod(head.method);
   switch (method) {
     case "supported":
@@ -650,6 +719,7 @@ async function serveFile(c: Connection, head: RequestHead, open: boolean): Promi
       return sendStatus(c, head, 301, reason, [["Location", location]], open);
     }
     case "missing":
+      if (target.directory && config.list) return listDirectory(c, head, target.path, open);
       return sendStatus(c, head, 404, `There is no file at ${target.path || "/"}.`, [], open);
     case "forbidden":
       return sendStatus(c, head, 403, "This file may not be read.", [], open);
@@ -693,6 +763,27 @@ async function lookUp(wanted: string, server: Server): Promise<Lookup> {
     if (error instanceof Deno.errors.PermissionDenied) return { kind: "forbidden" };
     throw error;
   }
+}
+
+/** --list: a folder without index.html answers with a page listing its files (lib/listing.ts);
+ * the folder must resolve inside the root like any file. Anything unreadable is a 404. */
+async function listDirectory(c: Connection, head: RequestHead, path: string, open: boolean) {
+  const { realRoot, config } = c.site.server;
+  const entries: DirEntry[] = [];
+  try {
+    const real = await Deno.realPath(join(realRoot, path));
+    if (!isInsideRoot(real, realRoot)) throw new Deno.errors.NotFound();
+    for await (const entry of Deno.readDir(real)) {
+      const info = await Deno.stat(join(real, entry.name)).catch(() => undefined);
+      if (info === undefined) continue; // a broken symlink: leave it out
+      const { isDirectory, size, mtime } = info;
+      entries.push({ name: entry.name, isDirectory, size, mtimeMs: mtime?.getTime() ?? 0 });
+    }
+  } catch {
+    return sendStatus(c, head, 404, `There is no folder at ${path || "/"}.`, [], open);
+  }
+  const page = directoryListing("/" + (path ? path + "/" : ""), entries, config.dotfiles);
+  return sendPieces(c, head, 200, [["Content-Type", HTML]], [encoder.encode(page)], open);
 }
 
 /** The files served recently, by the path asked for. Small files keep their bytes. */
@@ -1021,6 +1112,100 @@ async function flushLog(log: LogWriter): Promise<void> {
   log.flushing = undefined;
   if (bytes.length === 1) return;
   for (let done = 0; done < bytes.length;) done += await log.sink.write(bytes.subarray(done));
+}
+
+// ── 10. CGI programs (--cgi) ──────────────────────────────────────────────────────────────────
+
+/** How much a CGI program may print; more is a failure (500), not an unbounded buffer. */
+const CGI_MAX_OUTPUT = 16 * 1024 * 1024;
+
+/** runCgi answers a request with a program: `cgi-bin/NAME` under the root, run with the request
+ * in its environment (cgiEnvironment) and the body on its stdin; what it prints becomes the
+ * response (parseCgiOutput). It is off unless --cgi is given, and Deno must allow running
+ * programs (deno task start:cgi): a CGI script runs with the server's rights, and any file a
+ * student can drop into cgi-bin/ becomes code that any visitor can run. */
+async function runCgi(
+  c: Connection,
+  head: RequestHead,
+  open: boolean,
+  body: Uint8Array | undefined,
+  program: { script: string; pathInfo: string; query: string },
+): Promise<void> {
+  const { realRoot, config } = c.site.server;
+  if (!["GET", "HEAD", "POST"].includes(head.method)) {
+    const reason = `${head.method} is not allowed for CGI programs.`;
+    return sendStatus(c, head, 405, reason, [["Allow", "GET, HEAD, POST"]], open);
+  }
+  if (body === undefined) {
+    return sendStatus(c, head, 411, "A CGI request body needs a Content-Length.", [], false);
+  }
+  const found = await lookUp(join(realRoot, "cgi-bin", program.script), c.site.server);
+  if (found.kind !== "file") return sendStatus(c, head, 404, "There is no such program.", [], open);
+  const { mode } = await Deno.stat(found.file.path);
+  if (((mode ?? 0) & 0o111) === 0) {
+    return sendStatus(c, head, 403, "This program is not executable.", [], open);
+  }
+  const env = cgiEnvironment({
+    head,
+    ...{ scriptName: `/cgi-bin/${program.script}`, pathInfo: program.pathInfo },
+    ...{ query: program.query.replace(/^\?/, ""), scriptFilename: found.file.path },
+    ...{ documentRoot: realRoot, remoteAddr: c.client, serverName: c.local },
+    ...{ serverPort: (c.conn.localAddr as Deno.NetAddr).port, https: c.site.mode === "files" },
+    contentLength: body.length,
+  });
+  const output = await runProgram(found.file.path, env, body, config.cgiTimeoutMs, program.script);
+  const answer = output === undefined ? undefined : parseCgiOutput(output);
+  if (answer?.kind !== "response") {
+    if (answer?.kind === "error") {
+      console.error(`tinyhttps: cgi ${program.script}: ${answer.reason}`);
+    }
+    return sendStatus(c, head, 500, "The CGI program failed; see the server's log.", [], false);
+  }
+  return sendPieces(
+    c,
+    head,
+    answer.status,
+    answer.fields,
+    [output!.subarray(answer.bodyStart)],
+    open,
+  );
+}
+
+/** Runs one CGI program to its end, or kills it after `timeoutMs`. Its stderr goes to the server's
+ * log, line by line; the client never sees it. Returns its stdout, or undefined if it failed.
+ * The program starts through setsid(1), as the leader of a process group of its own: killing
+ * the group (a negative pid) also kills whatever it started, such as a shell script's `sleep`,
+ * which would otherwise keep its stdout open and the request waiting. */
+async function runProgram(
+  path: string,
+  env: Record<string, string>,
+  stdin: Uint8Array,
+  timeoutMs: number,
+  name: string,
+): Promise<Uint8Array | undefined> {
+  const child = new Deno.Command("/usr/bin/setsid", {
+    args: [path],
+    ...{ env, clearEnv: true, cwd: dirname(path) },
+    ...{ stdin: "piped", stdout: "piped", stderr: "piped" },
+  }).spawn();
+  let killed = false;
+  const timer = setTimeout(() => {
+    killed = true;
+    Deno.kill(-child.pid, "SIGKILL");
+  }, timeoutMs);
+  const writer = child.stdin.getWriter();
+  await writer.write(stdin).catch(() => {}); // a program may exit without reading its input
+  await writer.close().catch(() => {});
+  const { code, stdout, stderr } = await child.output();
+  clearTimeout(timer);
+  for (const line of new TextDecoder().decode(stderr).split("\n").filter((l) => l !== "")) {
+    console.error(`tinyhttps: cgi ${name}: ${line}`);
+  }
+  if (killed) console.error(`tinyhttps: cgi ${name}: killed after ${timeoutMs / 1000} s`);
+  else if (code !== 0) console.error(`tinyhttps: cgi ${name}: exited with status ${code}`);
+  else if (stdout.length > CGI_MAX_OUTPUT) console.error(`tinyhttps: cgi ${name}: too much output`);
+  else return stdout;
+  return undefined;
 }
 
 /** A one-line description of an error for the console: its class and message, never a stack. */

@@ -109,3 +109,14 @@ export function parseCgiOutput(output: Uint8Array): CgiAnswer {
   if (!hasType && !hasLocation) return { kind: "error", reason: "no Content-Type and no Location" };
   return { kind: "response", status: status ?? (hasLocation ? 302 : 200), fields, bodyStart };
 }
+
+/** splitCgiPath tells whether a path under the root names a CGI program: `cgi-bin/NAME` and
+ * anything after it, which becomes PATH_INFO (RFC 3875 §4.1.5: "The PATH_INFO variable specifies
+ * a path to be interpreted by the CGI script"). `cgi-bin/hello.sh/a/b` → script `hello.sh`,
+ * pathInfo `/a/b`; `cgi-bin/` alone, or any other path, → undefined. The path comes from
+ * resolveTarget, so it is decoded, normalised and cannot climb out of cgi-bin/. */
+export function splitCgiPath(path: string): { script: string; pathInfo: string } | undefined {
+  const [folder, script, ...rest] = path.split("/");
+  if (folder !== "cgi-bin" || script === undefined || script === "") return undefined;
+  return { script, pathInfo: rest.length === 0 ? "" : "/" + rest.join("/") };
+}

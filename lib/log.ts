@@ -63,3 +63,46 @@ export function traceRange(
   );
   return `${head} 206, ${parts.join(", ")}`;
 }
+
+/** What the startup banner says. */
+export interface BannerInfo {
+  root: string;
+  /** Addresses a client can reach this host at (127.0.0.1, 10.0.0.1, ...). */
+  addresses: string[];
+  httpPort: number;
+  httpsPort: number;
+  /** Whether the plain port redirects (else it serves files too: --no-redirect). */
+  redirect: boolean;
+  /** The certificate's subject, and when it expires (NaN if unknown). */
+  certificate: string;
+  expiresMs: number;
+  nowMs: number;
+}
+
+/** startupBanner is what the server prints when it is ready, like the servers students know:
+ * the URLs to open on each port (the port left out where it is the scheme's default, 80 or
+ * 443, as a browser would), the folder served, the certificate and how long it stays valid, and
+ * how to stop. An expired certificate is called out: browsers then refuse even to warn. */
+export function startupBanner(info: BannerInfo): string {
+  const url = (scheme: string, address: string, port: number, standard: number) => {
+    const host = address.includes(":") ? `[${address}]` : address;
+    return `${scheme}://${host}${port === standard ? "" : `:${port}`}/`;
+  };
+  const days = Math.floor((info.expiresMs - info.nowMs) / 86_400_000);
+  const validity = Number.isNaN(days)
+    ? ""
+    : days < 0
+    ? `, EXPIRED ${-days} days ago (make a new one: deno task certs)`
+    : `, valid for ${days} more days`;
+  return [
+    `tinyhttps: serving ${info.root}`,
+    ...info.addresses.map((a) => `  ${url("https", a, info.httpsPort, 443)}  files`),
+    ...info.addresses.map((a) =>
+      `  ${url("http", a, info.httpPort, 80)}  ${
+        info.redirect ? "301 to https" : "files, plain text"
+      }`
+    ),
+    `  certificate: ${info.certificate}${validity}`,
+    "  press Ctrl-C to stop",
+  ].join("\n");
+}

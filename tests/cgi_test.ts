@@ -1,6 +1,12 @@
 // tests/cgi_test.ts — cgiEnvironment and parseCgiOutput (lib/cgi.ts).
 import { assertEquals } from "@std/assert";
-import { type CgiAnswer, cgiEnvironment, type CgiRequest, parseCgiOutput } from "../lib/cgi.ts";
+import {
+  type CgiAnswer,
+  cgiEnvironment,
+  type CgiRequest,
+  parseCgiOutput,
+  splitCgiPath,
+} from "../lib/cgi.ts";
 import { parseRequestHead } from "../lib/request.ts";
 
 const request = (text: string, extra: Partial<CgiRequest> = {}): CgiRequest => {
@@ -90,5 +96,19 @@ const outputs: [rule: string, text: string, want: CgiAnswer][] = [
 for (const [rule, text, want] of outputs) {
   Deno.test(`parseCgiOutput() ${rule}`, () => {
     assertEquals(out(text), want);
+  });
+}
+
+// deno-fmt-ignore
+const paths: [path: string, want: ReturnType<typeof splitCgiPath>][] = [
+  ["cgi-bin/hello.sh",         { script: "hello.sh", pathInfo: "" }],
+  ["cgi-bin/hello.sh/a/b",     { script: "hello.sh", pathInfo: "/a/b" }],
+  ["cgi-bin",                  undefined],
+  ["index.html",               undefined],
+  ["dir/cgi-bin/hello.sh",     undefined],
+];
+for (const [path, want] of paths) {
+  Deno.test(`splitCgiPath() only cgi-bin/NAME names a program, the rest is PATH_INFO (${path})`, () => {
+    assertEquals(splitCgiPath(path), want);
   });
 }

@@ -1,6 +1,6 @@
 // tests/log_test.ts — accessLogLine (lib/log.ts).
-import { assertEquals } from "@std/assert";
-import { accessLogLine, traceHead, traceRange } from "../lib/log.ts";
+import { assertEquals, assertStringIncludes } from "@std/assert";
+import { accessLogLine, startupBanner, traceHead, traceRange } from "../lib/log.ts";
 
 Deno.test("accessLogLine() writes the Common Log Format (Apache's documented example)", () => {
   // Apache's docs: 127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326
@@ -69,3 +69,37 @@ for (const [rule, value, size, answer, want] of ranges) {
     assertEquals(traceRange(value, size, answer), want);
   });
 }
+
+Deno.test("startupBanner() shows a URL per address and port, the default ports left out", () => {
+  const banner = startupBanner({
+    root: "/srv/www",
+    addresses: ["127.0.0.1", "10.0.0.1"],
+    ...{ httpPort: 80, httpsPort: 443, redirect: true },
+    ...{
+      certificate: "CN=localhost",
+      expiresMs: Date.UTC(2036, 0, 1),
+      nowMs: Date.UTC(2026, 0, 1),
+    },
+  });
+  assertEquals(banner.split("\n"), [
+    "tinyhttps: serving /srv/www",
+    "  https://127.0.0.1/  files",
+    "  https://10.0.0.1/  files",
+    "  http://127.0.0.1/  301 to https",
+    "  http://10.0.0.1/  301 to https",
+    "  certificate: CN=localhost, valid for 3652 more days",
+    "  press Ctrl-C to stop",
+  ]);
+});
+
+Deno.test("startupBanner() adds other ports, brackets IPv6, and calls out an expired certificate", () => {
+  const banner = startupBanner({
+    root: "/r",
+    addresses: ["::1"],
+    ...{ httpPort: 8080, httpsPort: 8443, redirect: false },
+    ...{ certificate: "CN=x", expiresMs: Date.UTC(2026, 0, 1), nowMs: Date.UTC(2026, 0, 11) },
+  });
+  assertStringIncludes(banner, "https://[::1]:8443/  files");
+  assertStringIncludes(banner, "http://[::1]:8080/  files, plain text");
+  assertStringIncludes(banner, "EXPIRED 10 days ago");
+});

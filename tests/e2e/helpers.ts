@@ -23,7 +23,8 @@ export interface Server {
 /** Starts server.ts with `--http-port 0 --https-port 0` and learns the ports it got.
  * `fdLimit` starts it under `ulimit -n` (through bash's exec, so the pid stays the server's). */
 export async function startServer(args: string[], fdLimit?: number): Promise<Server> {
-  const argv = ["run", "--allow-net", "--allow-read", join(PROJECT, "server.ts")];
+  const run = args.includes("--cgi") ? ["--allow-run"] : [];
+  const argv = ["run", "--allow-net", "--allow-read", ...run, join(PROJECT, "server.ts")];
   argv.push("--hostname", "127.0.0.1", "--http-port", "0", "--https-port", "0", ...args);
   const [program, programArgs] = fdLimit === undefined
     ? [Deno.execPath(), argv]

@@ -1,0 +1,223 @@
+// tests/e2e/seeds_test.ts — what the seeds ask beyond the lab's seven checks, against the real
+// server.ts: a config file (seed 001), CGI (seed 001 §5.2), a directory listing, a 500.
+
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
+import { join } from "@std/path";
+import { eventually, get, PROJECT, request, type Server, startServer } from "./helpers.ts";
+
+/** A root with a CGI folder: the sample program, one that hangs, one that fails, one that is
+ * not executable, a folder to list, and a symlink loop. */
+async function makeRoot(): Promise<string> {
+  const root = await Deno.makeTempDir({ prefix: "tinyhttps-seeds-" });
+  await Deno.mkdir(join(root, "cgi-bin"));
+  await Deno.mkdir(join(root, "files/sub"), { recursive: true });
+  await Deno.copyFile(join(PROJECT, "static/cgi-bin/hello.sh"), join(root, "cgi-bin/hello.sh"));
+  const script = async (name: string, body: string, mode = 0o755) => {
+    await Deno.writeTextFile(join(root, "cgi-bin", name), `#!/bin/sh\n${body}\n`);
+    await Deno.chmod(join(root, "cgi-bin", name), mode);
+  };
+  await Deno.chmod(join(root, "cgi-bin/hello.sh"), 0o755);
+  await script("hang.sh", "sleep 60");
+  await script("fail.sh", "echo 'secret detail: /etc/shadow is unreadable' >&2; exit 3");
+  await script("noheader.sh", "echo 'just text'");
+  await script(
+    "status.sh",
+    "printf 'Status: 404 Not Found\\r\\nContent-Type: text/plain\\r\\n\\r\\nnope'",
+  );
+  await script("plain.txt", "echo not a program", 0o644);
+  await Deno.writeTextFile(join(root, "files/<script>.html"), "x");
+  await Deno.writeTextFile(join(root, "files/<img src=x onerror=alert(1)>.txt"), "x");
+  await Deno.writeTextFile(join(root, "files/b.txt"), "bb");
+  await Deno.writeTextFile(join(root, "files/.secret"), "s");
+  await Deno.symlink("loop", join(root, "loop"));
+  return root;
+}
+
+async function withServer(args: string[], fn: (s: Server, root: string) => Promise<void>) {
+  const root = await makeRoot();
+  const server = await startServer(["--root", root, ...args]);
+  try {
+    await fn(server, root);
+  } finally {
+    await server.stop();
+    await Deno.remove(root, { recursive: true });
+  }
+}
+
+const cgi = (s: Server, text: string) => request(s.httpsPort, true, text);
+
+Deno.test("server.ts --config FILE reads Port= and Directory=, and flags win over it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tinyhttps-conf-" });
+  await Deno.writeTextFile(join(dir, "index.html"), "from the config's Directory");
+  await Deno.writeTextFile(
+    join(dir, "myhttpd.conf"),
+    `# seed 001\nPort=0\nDirectory=${dir}\nHttpsPort=1\n`,
+  );
+  try {
+    // HttpsPort=1 in the file would fail to bind: the command line's --https-port 0 must win.
+    const server = await startServer(["--config", join(dir, "myhttpd.conf"), "--quiet"]);
+    try {
+      const r = await request(server.httpsPort, true, get("/"));
+      assertEquals(r.text, "from the config's Directory");
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("server.ts --config with an unknown key: exit 1 naming the file and the line", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tinyhttps-conf-" });
+  await Deno.writeTextFile(join(dir, "bad.conf"), "Port=8080\nProt=80\n");
+  try {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-read",
+        "--allow-net",
+        join(PROJECT, "server.ts"),
+        "--config",
+        join(dir, "bad.conf"),
+      ],
+    }).output();
+    const text = new TextDecoder().decode(out.stderr);
+    assertEquals(out.code, 1);
+    assertStringIncludes(
+      text,
+      `In the config file ${join(dir, "bad.conf")}, line 2: Prot=80: unknown key`,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("server.ts --list shows a folder's files, escaped, without dotfiles", async () => {
+  await withServer(["--list", "--quiet"], async (s) => {
+    const r = await request(s.httpsPort, true, get("/files/"));
+    assertEquals([r.status, r.headers.get("content-type")], [200, "text/html; charset=utf-8"]);
+    assert(!r.text.includes("<script>") && !r.text.includes("<img"), r.text);
+    assertStringIncludes(r.text, '<a href="%3Cscript%3E.html">&#60;script&#62;.html</a>');
+    assertStringIncludes(r.text, "&#60;img src=x onerror=alert(1)&#62;.txt");
+    assertStringIncludes(r.text, '<a href="sub/">sub/</a>');
+    assertStringIncludes(r.text, '<a href="b.txt">b.txt</a>');
+    assert(!r.text.includes(".secret"));
+  });
+});
+
+Deno.test("server.ts without --list a folder without index.html is 404", async () => {
+  await withServer(["--quiet"], async (s) => {
+    assertEquals((await request(s.httpsPort, true, get("/files/"))).status, 404);
+  });
+});
+
+Deno.test("server.ts --cgi: GET with a query runs the program with the CGI/1.1 environment", async () => {
+  await withServer(["--cgi", "--quiet"], async (s) => {
+    const r = await cgi(s, get("/cgi-bin/hello.sh/extra/path?name=lab&x=1"));
+    assertEquals([r.status, r.headers.get("content-type")], [200, "text/plain; charset=utf-8"]);
+    assertStringIncludes(r.text, "REQUEST_METHOD=GET");
+    assertStringIncludes(r.text, "QUERY_STRING=name=lab&x=1");
+    assertStringIncludes(r.text, "PATH_INFO=/extra/path");
+    assertStringIncludes(r.text, "REMOTE_ADDR=127.0.0.1");
+    assertEquals(Number(r.headers.get("content-length")), r.body.length);
+  });
+});
+
+Deno.test("server.ts --cgi: POST sends the body to the program's stdin", async () => {
+  await withServer(["--cgi", "--quiet"], async (s) => {
+    const body = "greeting=hello+world";
+    const r = await cgi(
+      s,
+      `POST /cgi-bin/hello.sh HTTP/1.1\r\nHost: a\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
+    assertStringIncludes(r.text, "REQUEST_METHOD=POST");
+    assertStringIncludes(r.text, `body (${body.length} bytes): ${body}`);
+  });
+});
+
+Deno.test("server.ts --cgi: Status from the program sets the status", async () => {
+  await withServer(["--cgi", "--quiet"], async (s) => {
+    const r = await cgi(s, get("/cgi-bin/status.sh"));
+    assertEquals([r.status, r.text], [404, "nope"]);
+  });
+});
+
+Deno.test("server.ts --cgi: a program that hangs is killed after --cgi-timeout, 500", async () => {
+  await withServer(["--cgi", "--cgi-timeout", "1", "--quiet"], async (s) => {
+    const started = performance.now();
+    const r = await cgi(s, get("/cgi-bin/hang.sh"));
+    assertEquals(r.status, 500);
+    assert(performance.now() - started < 5000);
+    assert(
+      await eventually(
+        () => s.lines.some((l) => l.includes("cgi hang.sh: killed after 1 s")),
+        2000,
+      ),
+    );
+  });
+});
+
+Deno.test("server.ts --cgi: a failing program is a 500; its stderr goes to the log, not the client", async () => {
+  await withServer(["--cgi", "--quiet"], async (s) => {
+    const r = await cgi(s, get("/cgi-bin/fail.sh"));
+    assertEquals(r.status, 500);
+    assert(!r.text.includes("secret detail"), r.text);
+    assert(
+      await eventually(() => s.lines.some((l) => l.includes("cgi fail.sh: secret detail")), 2000),
+    );
+    assert(s.lines.some((l) => l.includes("cgi fail.sh: exited with status 3")));
+    const bad = await cgi(s, get("/cgi-bin/noheader.sh"));
+    assertEquals(bad.status, 500);
+  });
+});
+
+Deno.test("server.ts --cgi: a file that is not executable is 403, a missing one 404, PUT 405", async () => {
+  await withServer(["--cgi", "--quiet"], async (s) => {
+    assertEquals((await cgi(s, get("/cgi-bin/plain.txt"))).status, 403);
+    assertEquals((await cgi(s, get("/cgi-bin/nothing.sh"))).status, 404);
+    const put = await cgi(
+      s,
+      "PUT /cgi-bin/hello.sh HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n",
+    );
+    assertEquals([put.status, put.headers.get("allow")], [405, "GET, HEAD, POST"]);
+  });
+});
+
+Deno.test("server.ts without --cgi, cgi-bin/ is just files: the script is sent, not run", async () => {
+  await withServer(["--quiet"], async (s) => {
+    const r = await cgi(s, get("/cgi-bin/hello.sh"));
+    assertEquals(r.status, 200);
+    assertStringIncludes(r.text, "#!/bin/sh");
+  });
+});
+
+Deno.test("server.ts --cgi without --allow-run: exit 1 saying which task allows it", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-net",
+      join(PROJECT, "server.ts"),
+      "--cgi",
+      "--http-port",
+      "0",
+      "--https-port",
+      "0",
+    ],
+  }).output();
+  assertEquals(out.code, 1);
+  assertStringIncludes(new TextDecoder().decode(out.stderr), "deno task start:cgi");
+});
+
+Deno.test("server.ts an unexpected failure is a 500: detail in the log, a plain page, the connection closed", async () => {
+  await withServer([], async (s) => {
+    const r = await request(s.httpsPort, true, get("/loop")); // realPath fails: too many symlinks
+    assertEquals([r.status, r.headers.get("connection")], [500, "close"]);
+    assert(!r.text.includes("loop") && !r.text.includes("FilesystemLoop"), r.text);
+    assert(
+      s.lines.some((l) => /500 for "GET \/loop HTTP\/1\.1": FilesystemLoop/.test(l)),
+      s.lines.join("\n"),
+    );
+    assertMatch((await request(s.httpsPort, true, get("/files/b.txt"))).text, /^bb$/); // and the server is fine
+  });
+});
