@@ -40,6 +40,35 @@ if (JSON.stringify(banners) !== JSON.stringify(parts)) {
 }
 if (/\.ts:\d+|#L\d+/.test(lesson)) problems.push("LESSON.md names code by line number");
 
+// Every `name()`, CONSTANT and file path the prose names must exist in the code.
+const code = [read("server.ts"), ...[...exported.values()].map(read)].join("\n");
+const prose = lesson.replace(/```[\s\S]*?```/g, ""); // code blocks are checked by deno test --doc
+// (Lower-case single words, `accept()` or `write()`, are system calls, not ours.)
+for (const [, name] of prose.matchAll(/`(\w*[A-Z]\w*|main)\(\)`/g)) {
+  if (!new RegExp(`function ${name}\\b`).test(code)) {
+    problems.push(`LESSON.md names \`${name}()\`, which no function is`);
+  }
+}
+// Our constants are named for a limit or a size (TIME_WAIT or PATH_INFO are protocol words).
+const OURS = /^(MAX|CACHE|SMALL|CHUNK|LOG|LINGER|WATCHDOG|SHUTDOWN|INDEX|CGI)_|_(MS|BYTES|SIZE)$/;
+for (const [, name] of prose.matchAll(/`([A-Z][A-Z0-9_]{3,})`/g)) {
+  if (!OURS.test(name)) continue;
+  if (!new RegExp(`const ${name}\\b`).test(code)) {
+    problems.push(`LESSON.md names \`${name}\`, which no constant is`);
+  }
+}
+for (
+  const [, path] of prose.matchAll(
+    /`((?:lib|tests|static|certs|bench)\/[\w./-]+\.\w+|server\.ts|topo\.py)`/g,
+  )
+) {
+  try {
+    Deno.statSync(new URL(`../${path}`, import.meta.url));
+  } catch {
+    problems.push(`LESSON.md names the file ${path}, which does not exist`);
+  }
+}
+
 if (problems.length > 0) {
   console.error(problems.join("\n"));
   Deno.exit(1);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/run.sh — every test, one command (`deno task test`):
-#   1. deno fmt --check, lint, check, lesson:check (the code is clean, LESSON.md matches it)
+#   1. deno fmt --check, lint, check, lesson:check (the code is clean, LESSON.md matches it),
+#      and in CI, exercise --check (each exercise is solvable, and its tests fail on the stub)
 #   2. deno test tests/ LESSON.md                 (lib/ tables, server.ts over real sockets, lessons)
 #   3. tests/lab_netns.sh                         (the lab's seven checks from h2 to h1)
 #   4. topo.py --test                             (the same, through Mininet itself)
@@ -22,6 +23,13 @@ echo "== 1. fmt, lint, check"
 "$DENO" lint; count $? "deno lint"
 "$DENO" check server.ts lib/*.ts $(find tests bench -name '*.ts'); count $? "deno check"
 "$DENO" run --allow-read tests/lesson_check.ts; count $? "lesson:check (LESSON.md matches the code)"
+
+if [ -n "${CI:-}" ]; then
+  # The exercises: stubs match lib/, and every function's tests fail against its untouched stub
+  # (the tests test something) and pass against lib/ (the exercise can be solved). ~25 s.
+  "$DENO" run --allow-read --allow-write=tests/exercises --allow-run --allow-env tests/exercise.ts --check
+  count $? "exercise --check"
+fi
 
 echo "== 2. deno test"
 # Chromium is driven by playwright-core from npm (its own browser download is never used).

@@ -1,0 +1,76 @@
+// tests/exercises/log.ts — your version of lib/log.ts (see tests/exercise.ts).
+// Write each function marked TODO, then: deno task exercise log
+
+// lib/log.ts — one line per response, in the Common Log Format that Apache, nginx and every log
+// tool read. Pure: server.ts passes the time and prints the line (see logResponse there).
+
+/** What the access log records about one response. */
+export interface LogEntry {
+  /** The client's IP address. */
+  client: string;
+  /** When the response was sent, in milliseconds since 1970. */
+  timeMs: number;
+  /** The request line as received ("GET /index.html HTTP/1.1"), or "-" if there was none. */
+  requestLine: string;
+  status: number;
+  /** Body bytes sent (not counting the head); 0 is written "-", as CLF does. */
+  bytes: number;
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** accessLogLine formats one entry in the Common Log Format (NCSA httpd, later Apache's "common"):
+ * `client ident user [day/Mon/year:hh:mm:ss zone] "request line" status bytes`, e.g.
+ * `10.0.0.2 - - [22/Nov/2026:10:11:12 +0000] "GET /index.html HTTP/1.1" 200 5120`.
+ * Times are in UTC. Quotes, backslashes and control bytes in the request line are escaped as
+ * nginx does (`\x22`), so a hostile request cannot forge a second log line or break a parser. */
+export function accessLogLine(entry: LogEntry): string {
+  // TODO: write accessLogLine. Its lesson: "## accessLogLine" in LESSON.md.
+  throw new Error("TODO: accessLogLine");
+}
+
+/** traceHead shows a message head as it crossed the wire, for `--trace` on a projector: one line
+ * per header line, each behind an arrow (`▶` from the client, `◀` from the server) and the
+ * client's address; the empty line that ends the head is shown as `▶ ␍␊`, and control bytes as
+ * `\xNN`, so nothing in a hostile head can move the cursor or fake another line. */
+export function traceHead(arrow: "▶" | "◀", client: string, head: string): string {
+  // TODO: write traceHead. Its lesson: "## traceHead" in LESSON.md.
+  throw new Error("TODO: traceHead");
+}
+
+/** traceRange spells out the range arithmetic of one request for `--trace`:
+ * `Range: bytes=100-200 of 3174 bytes → 206, bytes 100-200 (101 bytes)`. The answer is the
+ * parseRange answer's kind and parts, so the line shows exactly what the server decided. */
+export function traceRange(
+  value: string,
+  size: number,
+  answer: { kind: string; parts?: { first: number; last: number }[] },
+): string {
+  // TODO: write traceRange. Its lesson: "## traceRange" in LESSON.md.
+  throw new Error("TODO: traceRange");
+}
+
+/** What the startup banner says. */
+export interface BannerInfo {
+  root: string;
+  /** Addresses a client can reach this host at (127.0.0.1, 10.0.0.1, ...). */
+  addresses: string[];
+  httpPort: number;
+  httpsPort: number;
+  /** Whether the plain port redirects (else it serves files too: --no-redirect). */
+  redirect: boolean;
+  /** The certificate's subject, and when it expires (NaN if unknown). */
+  certificate: string;
+  expiresMs: number;
+  nowMs: number;
+}
+
+/** startupBanner is what the server prints when it is ready, like the servers students know:
+ * the URLs to open on each port (the port left out where it is the scheme's default, 80 or
+ * 443, as a browser would), the folder served, the certificate and how long it stays valid, and
+ * how to stop. An expired certificate is called out: browsers then refuse even to warn. */
+export function startupBanner(info: BannerInfo): string {
+  // TODO: write startupBanner. Its lesson: "## startupBanner" in LESSON.md.
+  throw new Error("TODO: startupBanner");
+}

@@ -1,0 +1,37 @@
+// tests/exercises/multipart.ts — your version of lib/multipart.ts (see tests/exercise.ts).
+// Write each function marked TODO, then: deno task exercise multipart
+
+// lib/multipart.ts — the frame around several ranges in one 206 (RFC 9110 §14.6).
+// Pure: it computes the part headers and the exact Content-Length; server.ts streams each part's
+// bytes from the file between these headers (see sendParts() in server.ts).
+
+import { type ByteRange, contentRange } from "../../lib/range.ts";
+
+/** The text around the file bytes of a multipart/byteranges body, and its exact length. */
+export interface MultipartFrame {
+  /** The media type of the whole response, with its boundary parameter. */
+  contentType: string;
+  /** partHeads[i] goes before the bytes of parts[i]. */
+  partHeads: string[];
+  /** Goes after the last part. */
+  closing: string;
+  /** Content-Length of the whole body: heads + part bytes + closing. */
+  length: number;
+}
+
+/** multipartFrame lays out a `multipart/byteranges` body for `parts` of a file of `size` bytes
+ * whose own type is `type`. RFC 9110 §14.6: "When a multipart response payload is generated, the
+ * server SHOULD send the parts in the same order that the corresponding range-spec appeared in
+ * the received Range header field"; each part carries "a Content-Range header field ... for the
+ * range enclosed by that part" and the Content-Type of the file. The boundary is an argument (the
+ * server picks a random one, RFC 2046 §5.1.1: it must not occur in the data). All text here is
+ * ASCII, so string length equals byte length and Content-Length can be computed exactly. */
+export function multipartFrame(
+  parts: ByteRange[],
+  size: number,
+  type: string,
+  boundary: string,
+): MultipartFrame {
+  // TODO: write multipartFrame. Its lesson: "## multipartFrame" in LESSON.md.
+  throw new Error("TODO: multipartFrame");
+}

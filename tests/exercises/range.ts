@@ -1,0 +1,60 @@
+// tests/exercises/range.ts — your version of lib/range.ts (see tests/exercise.ts).
+// Write each function marked TODO, then: deno task exercise range
+
+// lib/range.ts — byte ranges (RFC 9110 §14): which bytes of a file a `Range` header asks for,
+// and the `Content-Range` values that describe them. Pure arithmetic: the size is an argument.
+// server.ts streams the parts (streamBody) and builds multipart bodies with lib/multipart.ts.
+
+/** One satisfiable range, both offsets inclusive, as in `Content-Range: bytes 0-499/1000`. */
+export interface ByteRange {
+  first: number;
+  last: number;
+}
+
+/** parseRange's answer; server.ts turns each kind into a status. */
+export type RangeAnswer =
+  | { kind: "whole" } // 200: ignore the header, send the whole file
+  | { kind: "parts"; parts: ByteRange[] } // 206: one part, or multipart/byteranges for several
+  | { kind: "unsatisfiable" }; // 416, Content-Range from unsatisfiedRange()
+
+/** The most ranges one request may ask for; more → the whole file (200). RFC 9110 §14.2 lets a
+ * server ignore "a set of many small ranges", and §17.15 explains why: each part costs the
+ * server a seek and a part header, so thousands of tiny ranges are a cheap denial of service. */
+export const MAX_RANGES = 16;
+
+const WHOLE: RangeAnswer = { kind: "whole" };
+
+/** parseRange resolves a `Range` field value against a representation of `size` bytes.
+ * RFC 9110 §14.1.1: `ranges-specifier = range-unit "=" range-set`, `range-set = 1#range-spec`,
+ * `int-range = first-pos "-" [ last-pos ]`, `suffix-range = "-" suffix-length`. Then:
+ * - "An origin server MUST ignore a Range header field that contains a range unit it does not
+ *   understand" (§14.2), and we may ignore an invalid one: both → "whole";
+ * - "An int-range is satisfiable if the first-pos is less than the current length of the
+ *   selected representation"; "A suffix-range is satisfiable if the suffix-length is greater
+ *   than zero" (§14.1.2); if none is → "unsatisfiable" (416);
+ * - a last-pos past the end is clamped: "if the value is greater than or equal to the current
+ *   length ..., the byte range is interpreted as the remainder of the representation";
+ * - an empty file, more than MAX_RANGES ranges, or parts that add up to more bytes than the file
+ *   (overlaps) → "whole": a 200 serves the same bytes at less cost (§14.2 "MAY ignore").
+ * Numbers of any length are safe: Number("99999999999999999999") is a large float that still
+ * compares correctly with any real size, so nothing overflows. */
+export function parseRange(value: string, size: number): RangeAnswer {
+  // TODO: write parseRange. Its lesson: "## parseRange" in LESSON.md.
+  throw new Error("TODO: parseRange");
+}
+
+/** contentRange is the `Content-Range` value of a 206 part, RFC 9110 §14.4:
+ * `Content-Range: bytes 42-1233/1234` ("first-pos - last-pos / complete-length"). */
+export function contentRange(part: ByteRange, size: number): string {
+  // TODO: write contentRange. Its lesson: "## contentRange" in LESSON.md.
+  throw new Error("TODO: contentRange");
+}
+
+/** unsatisfiedRange is the `Content-Range` value of a 416, RFC 9110 §15.5.17: "the server SHOULD
+ * generate a Content-Range header field specifying the current length of the selected
+ * representation" — "bytes", an asterisk, a slash and the size (§14.4 `unsatisfied-range`).
+ * VLC reads the file size from it when it seeks past the end. */
+export function unsatisfiedRange(size: number): string {
+  // TODO: write unsatisfiedRange. Its lesson: "## unsatisfiedRange" in LESSON.md.
+  throw new Error("TODO: unsatisfiedRange");
+}
