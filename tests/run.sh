@@ -67,5 +67,6 @@ else
 fi
 
 [ -f tests/e2e/artifacts/chromium.png ] && echo "artifact: tests/e2e/artifacts/chromium.png"
+echo "tests took ${SECONDS} s"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
