@@ -3,7 +3,7 @@
 // stdin, and turns what it prints into the response. Pure: server.ts runs the program (runCgi).
 
 import type { Field } from "./response.ts";
-import { fieldValue, type RequestHead } from "./request.ts";
+import { fieldValue, findHeadEnd, type RequestHead } from "./request.ts";
 
 /** What the server knows about a CGI request besides its head. */
 export interface CgiRequest {
@@ -75,16 +75,11 @@ export type CgiAnswer =
  * set, so they are dropped. Anything malformed is an error: the client gets a 500, and the
  * reason goes to the server's log, never to the client. */
 export function parseCgiOutput(output: Uint8Array): CgiAnswer {
-  const limit = Math.min(output.length, 64 * 1024);
-  let end = -1, bodyStart = -1;
-  for (let i = 0; i < limit; i++) {
-    if (output[i] !== 0x0a) continue;
-    if (output[i + 1] === 0x0a) [end, bodyStart] = [i, i + 2];
-    else if (output[i + 1] === 0x0d && output[i + 2] === 0x0a) [end, bodyStart] = [i, i + 3];
-    if (end !== -1) break;
+  const bodyStart = findHeadEnd(output, 0, Math.min(output.length, 64 * 1024));
+  if (bodyStart === -1) {
+    return { kind: "error", reason: "no empty line after the CGI header block" };
   }
-  if (end === -1) return { kind: "error", reason: "no empty line after the CGI header block" };
-  const text = new TextDecoder().decode(output.subarray(0, end));
+  const text = new TextDecoder().decode(output.subarray(0, bodyStart)).trimEnd();
   const fields: Field[] = [];
   let status: number | undefined, hasType = false, hasLocation = false;
   for (const line of text.split(/\r?\n/)) {

@@ -120,49 +120,61 @@ export function parseConfig(args: string[]): ConfigAnswer {
   });
   if (unknown.length > 0) return { kind: "error", message: `Unknown option: ${unknown[0]}` };
   if (flags.help) return { kind: "help" };
-  for (const name of STRING_FLAGS) {
-    if (flags[name] === "") return { kind: "error", message: `Option --${name} needs a value` };
-  }
+  const empty = STRING_FLAGS.find((name) => flags[name] === "");
+  if (empty !== undefined) return { kind: "error", message: `Option --${empty} needs a value` };
+  const numbers = readNumbers(flags);
+  if (typeof numbers === "string") return { kind: "error", message: numbers };
+  return {
+    kind: "config",
+    config: {
+      ...{ root: flags.root, hostname: flags.hostname, configFile: flags.config ?? "" },
+      ...{
+        cert: flags.cert ?? "certs/cert.pem",
+        key: flags.key ?? "certs/key.pem",
+        log: flags.log,
+      },
+      ...{ dotfiles: flags.dotfiles, quiet: flags.quiet, trace: flags.trace, list: flags.list },
+      ...{ noRedirect: flags["no-redirect"], cgi: flags.cgi },
+      ...numbers,
+    },
+  };
+}
+
+type Numbers = Pick<
+  Config,
+  | "httpPort"
+  | "httpsPort"
+  | "headerTimeoutMs"
+  | "idleTimeoutMs"
+  | "handshakeTimeoutMs"
+  | "sendTimeoutMs"
+  | "cgiTimeoutMs"
+  | "maxConnections"
+>;
+
+/** The numeric flags, checked: ports, timeouts (seconds → ms) and the connection limit; or a
+ * sentence naming the first bad one. */
+function readNumbers(flags: Record<string, string | undefined>): Numbers | string {
   const ms: Record<string, number> = {};
   for (const [name, seconds] of Object.entries(TIMEOUT_FLAGS)) {
     const value = Number(flags[name] ?? seconds);
     if (!(value > 0 && value <= 86400)) {
-      return { kind: "error", message: `--${name} must be a number of seconds, 0 < S ≤ 86400` };
+      return `--${name} must be a number of seconds, 0 < S ≤ 86400`;
     }
     ms[name] = Math.round(value * 1000);
   }
   const maxConnections = Number(flags["max-connections"] ?? 512);
   if (!Number.isInteger(maxConnections) || maxConnections < 1) {
-    return { kind: "error", message: "--max-connections must be a whole number ≥ 1" };
+    return "--max-connections must be a whole number ≥ 1";
   }
-  const httpPort = parsePort(flags["http-port"]);
-  const httpsPort = parsePort(flags["https-port"]);
-  if (httpPort === undefined) return { kind: "error", message: "--http-port must be 0–65535" };
-  if (httpsPort === undefined) return { kind: "error", message: "--https-port must be 0–65535" };
+  const httpPort = parsePort(flags["http-port"] ?? "");
+  const httpsPort = parsePort(flags["https-port"] ?? "");
+  if (httpPort === undefined) return "--http-port must be 0–65535";
+  if (httpsPort === undefined) return "--https-port must be 0–65535";
   return {
-    kind: "config",
-    config: {
-      root: flags.root,
-      httpPort,
-      httpsPort,
-      hostname: flags.hostname,
-      cert: flags.cert ?? "certs/cert.pem",
-      key: flags.key ?? "certs/key.pem",
-      dotfiles: flags.dotfiles,
-      quiet: flags.quiet,
-      log: flags.log,
-      trace: flags.trace,
-      noRedirect: flags["no-redirect"],
-      list: flags.list,
-      cgi: flags.cgi,
-      cgiTimeoutMs: ms["cgi-timeout"],
-      configFile: flags.config ?? "",
-      headerTimeoutMs: ms["header-timeout"],
-      idleTimeoutMs: ms["idle-timeout"],
-      handshakeTimeoutMs: ms["handshake-timeout"],
-      sendTimeoutMs: ms["send-timeout"],
-      maxConnections,
-    },
+    ...{ httpPort, httpsPort, maxConnections, cgiTimeoutMs: ms["cgi-timeout"] },
+    ...{ headerTimeoutMs: ms["header-timeout"], idleTimeoutMs: ms["idle-timeout"] },
+    ...{ handshakeTimeoutMs: ms["handshake-timeout"], sendTimeoutMs: ms["send-timeout"] },
   };
 }
 

@@ -167,30 +167,36 @@ function parseFieldLines(
   }
   const fields = new Map<string, string[]>();
   for (const line of lines) {
-    if (line[0] === " " || line[0] === "\t") {
-      return error(
-        400,
-        "obs-fold (a field line starting with whitespace) is refused (RFC 9112 §5.2)",
-      );
-    }
-    const colon = line.indexOf(":");
-    if (colon === -1) return error(400, "a header field line has no colon (RFC 9112 §5)");
-    const name = line.slice(0, colon);
-    if (!TOKEN.test(name)) {
-      return /\s$/.test(name)
-        ? error(400, "whitespace between a field name and its colon (RFC 9112 §5.1)")
-        : error(400, "a header field name is not a token (RFC 9110 §5.1)");
-    }
-    const value = trimOWS(line, colon + 1);
-    if (!FIELD_VALUE.test(value)) {
-      return error(400, "a header field value holds NUL or another control (RFC 9110 §5.5)");
-    }
-    const key = name.toLowerCase();
-    const values = fields.get(key);
-    if (values === undefined) fields.set(key, [value]);
-    else values.push(value);
+    const field = parseFieldLine(line);
+    if (field.kind === "error") return field;
+    const values = fields.get(field.name);
+    if (values === undefined) fields.set(field.name, [field.value]);
+    else values.push(field.value);
   }
   return { kind: "fields", fields };
+}
+
+/** One field line: a token, a colon with no space before it, a value of visible bytes. */
+function parseFieldLine(line: string): { kind: "field"; name: string; value: string } | HttpError {
+  if (line[0] === " " || line[0] === "\t") {
+    return error(
+      400,
+      "obs-fold (a field line starting with whitespace) is refused (RFC 9112 §5.2)",
+    );
+  }
+  const colon = line.indexOf(":");
+  if (colon === -1) return error(400, "a header field line has no colon (RFC 9112 §5)");
+  const name = line.slice(0, colon);
+  if (!TOKEN.test(name)) {
+    return /\s$/.test(name)
+      ? error(400, "whitespace between a field name and its colon (RFC 9112 §5.1)")
+      : error(400, "a header field name is not a token (RFC 9110 §5.1)");
+  }
+  const value = trimOWS(line, colon + 1);
+  if (!FIELD_VALUE.test(value)) {
+    return error(400, "a header field value holds NUL or another control (RFC 9110 §5.5)");
+  }
+  return { kind: "field", name: name.toLowerCase(), value };
 }
 
 /** The part of `line` after `start`, without the optional whitespace (SP, HTAB) around a field

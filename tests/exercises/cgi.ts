@@ -6,7 +6,7 @@
 // stdin, and turns what it prints into the response. Pure: server.ts runs the program (runCgi).
 
 import type { Field } from "../../lib/response.ts";
-import { fieldValue, type RequestHead } from "../../lib/request.ts";
+import { fieldValue, findHeadEnd, type RequestHead } from "../../lib/request.ts";
 
 /** What the server knows about a CGI request besides its head. */
 export interface CgiRequest {

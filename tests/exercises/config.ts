@@ -112,6 +112,18 @@ export function parseConfig(args: string[]): ConfigAnswer {
   throw new Error("TODO: parseConfig");
 }
 
+type Numbers = Pick<
+  Config,
+  | "httpPort"
+  | "httpsPort"
+  | "headerTimeoutMs"
+  | "idleTimeoutMs"
+  | "handshakeTimeoutMs"
+  | "sendTimeoutMs"
+  | "cgiTimeoutMs"
+  | "maxConnections"
+>;
+
 /** The keys a --config file may hold, and the flag each one stands for. The first two are the
  * ones seed 001's exercise uses (`/etc/myhttpd.conf`: `Port=80`, `Directory=/var/www`). */
 const FILE_KEYS: Record<string, string> = {
