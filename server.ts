@@ -635,15 +635,10 @@ function route(
   open: boolean,
   body: Uint8Array | undefined,
 ): Promise<void> {
-  const { noRedirect, cgi } = c.site.server.config;
+  const { noRedirect, cgi, dotfiles } = c.site.server.config;
   if (c.site.mode === "redirect" && !noRedirect) return redirectToHttps(c, head, open);
-  if (cgi) {
-    const target = resolveTarget(head.target, c.site.server.config.dotfiles);
-    const program = target.kind === "path" ? splitCgiPath(target.path) : undefined;
-    if (program !== undefined && target.kind === "path") {
-      return runCgi(c, head, open, body, { ...program, query: target.query });
-    }
-  }
+  const program = cgi ? cgiProgram(head.target, dotfiles) : undefined;
+  if (program !== undefined) return runCgi(c, head, open, body, program);
   const method = classifyMethod(head.method);
   switch (method) {
     case "supported":
@@ -652,15 +647,10 @@ function route(
       return sendStatus(c, head, 405, `${head.method} is not allowed here.`, [
         ["Allow", "GET, HEAD"],
       ], open);
-    case "unknown":
-      return sendStatus(
-        c,
-        head,
-        501,
-        `This server does not know the method ${head.method}.`,
-        [],
-        open,
-      );
+    case "unknown": {
+      const reason = `This server does not know the method ${head.method}.`;
+      return sendStatus(c, head, 501, reason, [], open);
+    }
     default: {
       const unreachable: never = method;
       return unreachable;
@@ -1118,6 +1108,13 @@ async function flushLog(log: LogWriter): Promise<void> {
 
 /** How much a CGI program may print; more is a failure (500), not an unbounded buffer. */
 const CGI_MAX_OUTPUT = 16 * 1024 * 1024;
+
+/** The CGI program a request-target names (`/cgi-bin/NAME/extra?query`), if it names one. */
+function cgiProgram(target: string, dotfiles: boolean) {
+  const resolved = resolveTarget(target, dotfiles);
+  const program = resolved.kind === "path" ? splitCgiPath(resolved.path) : undefined;
+  return program && resolved.kind === "path" ? { ...program, query: resolved.query } : undefined;
+}
 
 /** runCgi answers a request with a program: `cgi-bin/NAME` under the root, run with the request
  * in its environment (cgiEnvironment) and the body on its stdin; what it prints becomes the
