@@ -109,12 +109,7 @@ async function main(): Promise<void> {
   const http = listenOrExit("HTTP", () => Deno.listen(tcpOptions(config, config.httpPort)), config);
   const https = listenOrExit("HTTPS", () => Deno.listenTls(tlsOptions(config, tls)), config);
   const log = await openLog(config.log); //                   stdout, or append to --log FILE
-  const server: Server = {
-    ...{ config, realRoot, httpsPort: https.addr.port, open: new Set<Connection>(), log },
-    cache: { files: new Map(), bytes: 0 },
-    clock: performance.now(),
-    ...{ accepted: 0, responses: 0, stopping: false },
-  };
+  const server = newServer(config, realRoot, https.addr.port, log); // shared by both loops
   announce(config, realRoot, http.addr, https.addr, tls.cert); // say where to connect
   setInterval(() => watchdog(server), WATCHDOG_INTERVAL_MS); // enforce the time limits
   stopOnSignals(server, [http, https]); //                   Ctrl-C: finish, then exit 0
@@ -124,10 +119,12 @@ async function main(): Promise<void> {
   ]);
 }
 
-/** Startup errors are fatal and say what to do: the server cannot serve without its settings. */
-function exitWith(message: string): never {
-  console.error(`tinyhttps: ${message}`);
-  Deno.exit(1);
+function newServer(config: Config, realRoot: string, httpsPort: number, log: LogWriter): Server {
+  return {
+    ...{ config, realRoot, httpsPort, open: new Set<Connection>(), log },
+    ...{ cache: { files: new Map(), bytes: 0 }, clock: performance.now() },
+    ...{ accepted: 0, responses: 0, stopping: false },
+  };
 }
 
 /** The settings: the command line, after the Key=Value lines of a --config file if one is named
@@ -156,6 +153,12 @@ async function readConfig(args: string[]): Promise<Config> {
       return unreachable;
     }
   }
+}
+
+/** Startup errors are fatal and say what to do: the server cannot serve without its settings. */
+function exitWith(message: string): never {
+  console.error(`tinyhttps: ${message}`);
+  Deno.exit(1);
 }
 
 async function checkCgiAllowed(config: Config): Promise<void> {
@@ -425,24 +428,6 @@ function newConnection(conn: Deno.TcpConn | Deno.TlsConn, site: Site): Connectio
   };
 }
 
-/** What a connection can wait for. Only the first four mean the client misbehaves when they
- * take too long; an idle connection that times out is simply closed. */
-type Waiting =
-  | "the TLS handshake"
-  | "a request head"
-  | "a request body"
-  | "the client to take our bytes"
-  | "the next request"
-  | "nothing";
-
-/** expect sets what the connection now waits for, and the deadline the watchdog enforces. It
- * reads the watchdog's clock rather than the system's: a deadline may fire up to one tick
- * (WATCHDOG_INTERVAL_MS) early, and a request's five deadlines cost no system call. */
-function expect(c: Connection, what: Waiting, ms: number): void {
-  c.waitingFor = what;
-  c.deadline = c.site.server.clock + ms;
-}
-
 /** The TLS handshake (RFC 8446 §2): the client says hello with the versions, ciphers and ALPN
  * protocols it offers; we answer with our choice and our certificate; both derive keys. Deno
  * would run it lazily on the first read; running it here, under its own deadline, lets a
@@ -461,6 +446,24 @@ async function handshake(c: Connection, conn: Deno.TlsConn): Promise<boolean> {
     }
     return false;
   }
+}
+
+/** What a connection can wait for. Only the first four mean the client misbehaves when they
+ * take too long; an idle connection that times out is simply closed. */
+type Waiting =
+  | "the TLS handshake"
+  | "a request head"
+  | "a request body"
+  | "the client to take our bytes"
+  | "the next request"
+  | "nothing";
+
+/** expect sets what the connection now waits for, and the deadline the watchdog enforces. It
+ * reads the watchdog's clock rather than the system's: a deadline may fire up to one tick
+ * (WATCHDOG_INTERVAL_MS) early, and a request's five deadlines cost no system call. */
+function expect(c: Connection, what: Waiting, ms: number): void {
+  c.waitingFor = what;
+  c.deadline = c.site.server.clock + ms;
 }
 
 /** Over the connection limit: RFC 9110 §15.6.4, 503 "the server is currently unable to handle
