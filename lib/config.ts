@@ -100,6 +100,15 @@ const TIMEOUT_FLAGS = {
 } as const;
 const BOOLEAN_FLAGS = ["dotfiles", "quiet", "trace", "no-redirect", "list", "cgi", "help"];
 
+/** The values of the text flags when they are not given: the lab's ports, static/, stdout. */
+const DEFAULTS = {
+  root: "static",
+  "http-port": "80",
+  "https-port": "443",
+  hostname: "0.0.0.0",
+  log: "-",
+};
+
 /** parseConfig reads command-line arguments into a Config. Unknown flags, stray words, flags
  * without their value, ports outside 0–65535, timeouts that are not positive numbers of seconds
  * and a connection limit below 1 give `{ kind: "error" }` with a sentence that names the flag,
@@ -109,13 +118,7 @@ export function parseConfig(args: string[]): ConfigAnswer {
   const flags = parseArgs(args, {
     string: [...STRING_FLAGS, ...Object.keys(TIMEOUT_FLAGS), "max-connections"],
     boolean: BOOLEAN_FLAGS,
-    default: {
-      root: "static",
-      "http-port": "80",
-      "https-port": "443",
-      hostname: "0.0.0.0",
-      log: "-",
-    },
+    default: DEFAULTS,
     unknown: (arg: string) => void unknown.push(arg),
   });
   if (unknown.length > 0) return { kind: "error", message: `Unknown option: ${unknown[0]}` };

@@ -103,6 +103,15 @@ const TIMEOUT_FLAGS = {
 } as const;
 const BOOLEAN_FLAGS = ["dotfiles", "quiet", "trace", "no-redirect", "list", "cgi", "help"];
 
+/** The values of the text flags when they are not given: the lab's ports, static/, stdout. */
+const DEFAULTS = {
+  root: "static",
+  "http-port": "80",
+  "https-port": "443",
+  hostname: "0.0.0.0",
+  log: "-",
+};
+
 /** parseConfig reads command-line arguments into a Config. Unknown flags, stray words, flags
  * without their value, ports outside 0–65535, timeouts that are not positive numbers of seconds
  * and a connection limit below 1 give `{ kind: "error" }` with a sentence that names the flag,
