@@ -249,6 +249,20 @@ Deno.test("server.ts over real sockets", async (t) => {
       assertEquals([r.status, r.body.length], [206, 10]);
     });
 
+    await t.step(
+      "an edited file is served fresh on the next request (the cache re-checks it)",
+      async () => {
+        const path = join(root, "edit.txt");
+        await Deno.writeTextFile(path, "version 1");
+        assertEquals((await tls(get("/edit.txt"))).text, "version 1");
+        await new Promise((r) => setTimeout(r, 5));
+        await Deno.writeTextFile(path, "version 2"); // same size: only mtime and content differ
+        assertEquals((await tls(get("/edit.txt"))).text, "version 2");
+        await Deno.remove(path);
+        assertEquals((await tls(get("/edit.txt"))).status, 404);
+      },
+    );
+
     // ── errors ──
     await t.step("a missing file is 404 with a small HTML body", async () => {
       const r = await tls(get("/notfound.html"));
