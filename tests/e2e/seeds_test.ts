@@ -3,7 +3,15 @@
 
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { join } from "@std/path";
-import { eventually, get, PROJECT, request, type Server, startServer } from "./helpers.ts";
+import {
+  eventually,
+  get,
+  PROJECT,
+  request,
+  runServer,
+  type Server,
+  startServer,
+} from "./helpers.ts";
 
 /** A root with a CGI folder: the sample program, one that hangs, one that fails, one that is
  * not executable, a folder to list, and a symlink loop. */
@@ -71,18 +79,8 @@ Deno.test("server.ts --config with an unknown key: exit 1 naming the file and th
   const dir = await Deno.makeTempDir({ prefix: "tinyhttps-conf-" });
   await Deno.writeTextFile(join(dir, "bad.conf"), "Port=8080\nProt=80\n");
   try {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--allow-read",
-        "--allow-net",
-        join(PROJECT, "server.ts"),
-        "--config",
-        join(dir, "bad.conf"),
-      ],
-    }).output();
-    const text = new TextDecoder().decode(out.stderr);
-    assertEquals(out.code, 1);
+    const { code, output: text } = await runServer(["--config", join(dir, "bad.conf")]);
+    assertEquals(code, 1);
     assertStringIncludes(
       text,
       `In the config file ${join(dir, "bad.conf")}, line 2: Prot=80: unknown key`,
@@ -192,21 +190,9 @@ Deno.test("server.ts without --cgi, cgi-bin/ is just files: the script is sent, 
 });
 
 Deno.test("server.ts --cgi without --allow-run: exit 1 saying which task allows it", async () => {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-net",
-      join(PROJECT, "server.ts"),
-      "--cgi",
-      "--http-port",
-      "0",
-      "--https-port",
-      "0",
-    ],
-  }).output();
-  assertEquals(out.code, 1);
-  assertStringIncludes(new TextDecoder().decode(out.stderr), "deno task start:cgi");
+  const { code, output } = await runServer(["--cgi", "--http-port", "0", "--https-port", "0"]);
+  assertEquals(code, 1);
+  assertStringIncludes(output, "deno task start:cgi");
 });
 
 Deno.test("server.ts an unexpected failure is a 500: detail in the log, a plain page, the connection closed", async () => {
