@@ -44,6 +44,7 @@ import {
 } from "./lib/response.ts";
 import { directoryLocation, isInsideRoot, resolveTarget } from "./lib/target.ts";
 import { directoryListing, type DirEntry } from "./lib/listing.ts";
+import { sockaddrPort } from "./lib/socket.ts";
 
 // ── 1. Start: settings, the certificate, two listening sockets ─────────────────────────────────
 
@@ -52,9 +53,7 @@ import { directoryListing, type DirEntry } from "./lib/listing.ts";
 const CHUNK_SIZE = 256 * 1024;
 /** Requests served on one connection before we close it (nginx's keepalive_requests), so that
  * one client cannot hold a connection forever by never pausing. High, because a new TLS
- * connection is costly here: a handshake, and Deno gives TLS sockets no setNoDelay, so the first
- * response can wait ~40 ms behind the session tickets for the client's delayed ACK (LESSON.md,
- * part 8, "Nagle"). */
+ * connection is costly: a handshake of several round trips and public-key arithmetic. */
 const MAX_REQUESTS_PER_CONNECTION = 100_000;
 /** A request body up to this size is read (a CGI program gets it on its stdin; everything else
  * ignores it), so that the next request on the same connection can be found (RFC 9112 §6.3); a
@@ -108,9 +107,10 @@ async function main(): Promise<void> {
   const tls = await readCertificate(config); //              PEM certificate + key, read once
   const http = listenOrExit("HTTP", () => Deno.listen(tcpOptions(config, config.httpPort)), config);
   const https = listenOrExit("HTTPS", () => Deno.listenTls(tlsOptions(config, tls)), config);
+  const nagle = turnOffNagle([http.addr.port, https.addr.port]); // no 40 ms stalls (part 8)
   const log = await openLog(config.log); //                   stdout, or append to --log FILE
   const server = newServer(config, realRoot, https.addr.port, log); // shared by both loops
-  announce(config, realRoot, http.addr, https.addr, tls.cert); // say where to connect
+  announce(config, realRoot, http.addr, https.addr, tls.cert, nagle); // say where to connect
   setInterval(() => watchdog(server), WATCHDOG_INTERVAL_MS); // enforce the time limits
   stopOnSignals(server, [http, https]); //                   Ctrl-C: finish, then exit 0
   await Promise.all([ //                                     two accept loops, one per port
@@ -242,6 +242,78 @@ function listenHint(error: unknown, config: Config): string {
   return ".";
 }
 
+/** Nagle's algorithm (RFC 896) holds a small TCP segment back while an earlier small one is
+ * unacknowledged, and the client's delayed ACK waits up to 40 ms: together, a 40 ms stall in
+ * many responses (LESSON.md, part 8). Deno can turn Nagle off on a TCP connection (setNoDelay)
+ * but not on a TLS one, where a 100 KB Range answer leaves as seven 16 KiB TLS records and the
+ * last one waits. Underneath is one system call, setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, 1),
+ * and Linux copies a listening socket's options to every socket accept() returns. So we make
+ * that call once per listening socket, through Deno's FFI to the C library. FFI reaches outside
+ * Deno's sandbox, so it needs --allow-ffi=/lib (the tasks grant it); without it we say so and
+ * run with Nagle on. Returns what the banner says about it. */
+function turnOffNagle(ports: number[]): string {
+  const path = `/lib/${Deno.build.arch}-linux-gnu/libc.so.6`; // Debian and Ubuntu put it here
+  if (Deno.build.os !== "linux") return "Nagle on for TLS (the TCP_NODELAY call is Linux's)";
+  if (Deno.permissions.querySync({ name: "ffi", path }).state !== "granted") {
+    return `Nagle on for TLS: give --allow-ffi=/lib to turn it off (${path})`;
+  }
+  let libc;
+  try {
+    libc = Deno.dlopen(path, SOCKET_CALLS);
+  } catch (error) {
+    return `Nagle on for TLS: cannot load ${path}: ${describe(error)}`;
+  }
+  try {
+    const yes = new Uint8Array(new Int32Array([1]).buffer);
+    const done = listeningSockets(libc.symbols, ports).filter((fd) =>
+      libc.symbols.setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, yes, yes.length) === 0
+    );
+    return done.length === ports.length
+      ? "TCP_NODELAY on both listening sockets (Nagle off)"
+      : `Nagle on: TCP_NODELAY was set on ${done.length} of ${ports.length} listening sockets`;
+  } finally {
+    libc.close();
+  }
+}
+
+/** The C functions turnOffNagle() calls, with their C types (<sys/socket.h>), and the Linux
+ * values of the constants it passes them. */
+const SOCKET_CALLS = {
+  getsockname: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
+  getsockopt: { parameters: ["i32", "i32", "i32", "buffer", "buffer"], result: "i32" },
+  setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
+} as const;
+const [SOL_SOCKET, SO_ACCEPTCONN, IPPROTO_TCP, TCP_NODELAY] = [1, 30, 6, 1];
+
+/** Deno does not tell which file descriptor a listener has, so we ask each small one (the kernel
+ * hands out the lowest free number, and a process that just started has a few dozen): is it a
+ * socket (getsockname succeeds), listening (SO_ACCEPTCONN), on one of our ports? */
+function listeningSockets(
+  libc: Deno.DynamicLibrary<typeof SOCKET_CALLS>["symbols"],
+  ports: number[],
+) {
+  const address = new Uint8Array(128); // struct sockaddr_storage
+  const size = new Uint32Array(1);
+  const flag = new Int32Array(1);
+  const found: number[] = [];
+  for (let fd = 0; fd < 1024 && found.length < ports.length; fd++) {
+    size[0] = address.length;
+    if (libc.getsockname(fd, address, new Uint8Array(size.buffer)) !== 0) continue; // no socket
+    const port = sockaddrPort(address);
+    if (port === undefined || !ports.includes(port)) continue;
+    size[0] = flag.byteLength;
+    const asked = libc.getsockopt(
+      fd,
+      SOL_SOCKET,
+      SO_ACCEPTCONN,
+      new Uint8Array(flag.buffer),
+      new Uint8Array(size.buffer),
+    );
+    if (asked === 0 && flag[0] === 1) found.push(fd);
+  }
+  return found;
+}
+
 /** The startup banner: where to point a browser (every address of this host on both ports, so
  * h1 in the lab prints https://10.0.0.1/), what is served, which certificate, how to stop. */
 function announce(
@@ -250,6 +322,7 @@ function announce(
   http: Deno.NetAddr,
   https: Deno.NetAddr,
   cert: string,
+  nagle: string,
 ) {
   let subject = "?", expiresMs = NaN;
   try {
@@ -260,7 +333,7 @@ function announce(
     root,
     addresses: listeningAddresses(https.hostname),
     ...{ httpPort: http.port, httpsPort: https.port, redirect: !config.noRedirect },
-    ...{ certificate: subject, expiresMs, nowMs: Date.now() },
+    ...{ certificate: subject, expiresMs, nowMs: Date.now(), nagle },
   }));
 }
 
@@ -384,8 +457,8 @@ async function serveConnection(
   open.add(c);
   // Nagle's algorithm holds a small write back until the previous one is acknowledged; with the
   // client's delayed ACK, that is a ~40 ms stall per response. We write whole responses at once,
-  // so we turn it off. (A TLS connection has no setNoDelay: there, writing the head and body
-  // in one write is what keeps the stall away.)
+  // so we turn it off. (A TLS connection has no setNoDelay: turnOffNagle() set TCP_NODELAY on
+  // its listening socket, if Deno let it.)
   if ("setNoDelay" in conn) conn.setNoDelay(true);
   let linger = false;
   try {

@@ -70,7 +70,7 @@ http {{ include /etc/nginx/mime.types; access_log off; sendfile on;
     ssl_certificate {CERT}; ssl_certificate_key {KEY}; root {root}; }} }}
 """)
     found = {}
-    found["tinyhttps"] = (start([DENO, "run", "--allow-net", "--allow-read", f"{PROJECT}/server.ts",
+    found["tinyhttps"] = (start([DENO, "run", "--allow-net", "--allow-read", "--allow-ffi=/lib", f"{PROJECT}/server.ts",
                                  "--root", root, "--hostname", "127.0.0.1", "--http-port", "18080",
                                  "--https-port", "18443", "--quiet", "--no-redirect"]), 18080, 18443, "")
     found["nginx (1 worker, sendfile)"] = (start(["nginx", "-c", nginx_conf]), 28080, 28443, "")

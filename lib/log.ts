@@ -77,6 +77,8 @@ export interface BannerInfo {
   certificate: string;
   expiresMs: number;
   nowMs: number;
+  /** Whether Nagle's algorithm is off on the listening sockets (see server.ts, turnOffNagle). */
+  nagle: string;
 }
 
 /** startupBanner is what the server prints when it is ready, like the servers students know:
@@ -103,6 +105,7 @@ export function startupBanner(info: BannerInfo): string {
       }`
     ),
     `  certificate: ${info.certificate}${validity}`,
+    `  ${info.nagle}`,
     "  press Ctrl-C to stop",
   ].join("\n");
 }

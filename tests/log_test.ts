@@ -80,6 +80,7 @@ Deno.test("startupBanner() shows a URL per address and port, the default ports l
       expiresMs: Date.UTC(2036, 0, 1),
       nowMs: Date.UTC(2026, 0, 1),
     },
+    nagle: "TCP_NODELAY on both listening sockets (Nagle off)",
   });
   assertEquals(banner.split("\n"), [
     "tinyhttps: serving /srv/www",
@@ -88,6 +89,7 @@ Deno.test("startupBanner() shows a URL per address and port, the default ports l
     "  http://127.0.0.1/  301 to https",
     "  http://10.0.0.1/  301 to https",
     "  certificate: CN=localhost, valid for 3652 more days",
+    "  TCP_NODELAY on both listening sockets (Nagle off)",
     "  press Ctrl-C to stop",
   ]);
 });
@@ -98,6 +100,7 @@ Deno.test("startupBanner() adds other ports, brackets IPv6, and calls out an exp
     addresses: ["::1"],
     ...{ httpPort: 8080, httpsPort: 8443, redirect: false },
     ...{ certificate: "CN=x", expiresMs: Date.UTC(2026, 0, 1), nowMs: Date.UTC(2026, 0, 11) },
+    nagle: "Nagle on for TLS",
   });
   assertStringIncludes(banner, "https://[::1]:8443/  files");
   assertStringIncludes(banner, "http://[::1]:8080/  files, plain text");

@@ -20,11 +20,20 @@ export interface Server {
   stop(): Promise<Deno.CommandStatus>;
 }
 
+/** The permissions `deno task start` gives the server (deno.json), less --allow-write=logs and
+ * --allow-sys: the tests log to stdout and listen on 127.0.0.1. */
+const PERMISSIONS = ["--allow-net", "--allow-read", "--allow-ffi=/lib"];
+
 /** Starts server.ts with `--http-port 0 --https-port 0` and learns the ports it got.
- * `fdLimit` starts it under `ulimit -n` (through bash's exec, so the pid stays the server's). */
-export async function startServer(args: string[], fdLimit?: number): Promise<Server> {
+ * `fdLimit` starts it under `ulimit -n` (through bash's exec, so the pid stays the server's).
+ * `permissions` replaces the task's permissions (to see what the server does without one). */
+export async function startServer(
+  args: string[],
+  fdLimit?: number,
+  permissions = PERMISSIONS,
+): Promise<Server> {
   const run = args.includes("--cgi") ? ["--allow-run"] : [];
-  const argv = ["run", "--allow-net", "--allow-read", ...run, join(PROJECT, "server.ts")];
+  const argv = ["run", ...permissions, ...run, join(PROJECT, "server.ts")];
   argv.push("--hostname", "127.0.0.1", "--http-port", "0", "--https-port", "0", ...args);
   const [program, programArgs] = fdLimit === undefined
     ? [Deno.execPath(), argv]
@@ -89,7 +98,7 @@ function splitLines(): TransformStream<string, string> {
 /** Runs a program to completion and returns its exit code and output (for startup errors). */
 export async function runServer(args: string[]): Promise<{ code: number; output: string }> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", "--allow-read", join(PROJECT, "server.ts"), ...args],
+    args: ["run", ...PERMISSIONS, join(PROJECT, "server.ts"), ...args],
     cwd: PROJECT,
   }).output();
   return { code: out.code, output: decoder.decode(out.stdout) + decoder.decode(out.stderr) };

@@ -183,6 +183,24 @@ Deno.test("server.ts over real sockets", async (t) => {
       assertEquals(await sha256(part.body), await sha256(big.slice(3000000, 4000001)));
     });
 
+    await t.step("Nagle is off: 100 KB ranges on one TLS connection never wait 40 ms", async () => {
+      // Seven TLS records per answer: with Nagle on, the last waited for the client's delayed
+      // ACK, ~40 ms every time (server.ts, turnOffNagle). Without it, well under a millisecond.
+      assert(server.lines.includes("  TCP_NODELAY on both listening sockets (Nagle off)"));
+      const conn = await connect(HTTPS, true);
+      const reader = new ResponseReader(conn);
+      const times: number[] = [];
+      for (let i = 0; i < 15; i++) {
+        const start = performance.now();
+        await send(conn, get("/big.bin", `Range: bytes=${i * 100000}-${i * 100000 + 99999}\r\n`));
+        assertEquals((await reader.read())?.body.length, 100000);
+        times.push(performance.now() - start);
+      }
+      conn.close();
+      const median = times.sort((a, b) => a - b)[7]; // the first few are quick either way
+      assert(median < 20, `median ${median.toFixed(1)} ms: ${times.map((t) => t.toFixed(1))}`);
+    });
+
     // ── validators and conditional requests ──
     await t.step("200 carries a strong ETag and Last-Modified no later than Date", async () => {
       const r = await tls(get("/index.html"));
@@ -492,6 +510,22 @@ Deno.test("server.ts --dotfiles serves names starting with '.'", async () => {
     await server.stop();
     await Deno.remove(join(root, ".."), { recursive: true });
   }
+});
+
+Deno.test("server.ts without --allow-ffi says Nagle stays on for TLS, and serves", async () => {
+  const { root } = await makeRoot();
+  const server = await startServer(["--root", root, "--quiet"], undefined, [
+    "--allow-net",
+    "--allow-read",
+  ]);
+  try {
+    const r = await request(server.httpsPort, true, get("/big.bin", "Range: bytes=0-99999\r\n"));
+    assertEquals([r.status, r.body.length], [206, 100000]);
+  } finally {
+    await server.stop();
+    await Deno.remove(join(root, ".."), { recursive: true });
+  }
+  assert(server.lines.some((l) => l.includes("Nagle on for TLS: give --allow-ffi=/lib")));
 });
 
 // ── startup errors say what to do ──

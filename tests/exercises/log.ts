@@ -64,6 +64,8 @@ export interface BannerInfo {
   certificate: string;
   expiresMs: number;
   nowMs: number;
+  /** Whether Nagle's algorithm is off on the listening sockets (see server.ts, turnOffNagle). */
+  nagle: string;
 }
 
 /** startupBanner is what the server prints when it is ready, like the servers students know:
