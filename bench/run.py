@@ -52,6 +52,49 @@ def make_root():
     return root
 
 
+# The npm package deno-std@1.4.0 ships http/file_server.js but not seven modules it imports. None
+# of them is on the path that serves a file, so they are filled in here, in a temporary copy of
+# the package, with what std's own modules export (names and values), and the run says so.
+STD_SHIMS = {
+    "fs/exists.js": """export async function exists(path) {
+  try { await Deno.stat(path); return true; }
+  catch (e) { if (e instanceof Deno.errors.NotFound) return false; throw e; }
+}""",
+    "media-types/content_type.js": 'export * from "../media_types/content_type.js";',
+    "http/deno.json": '{ "version": "from npm deno-std@1.4.0" }',
+    "net/unstable_get_network_address.js": """export function getNetworkAddress(family = "IPv4") {
+  return Deno.networkInterfaces().find((i) => i.family === family &&
+    (family === "IPv4" ? !i.address.startsWith("127.") : i.address !== "::1"))?.address;
+}""",
+    "http/unstable_header.js": "export const HEADER = " + repr({
+        "AcceptRanges": "Accept-Ranges", "AccessControlAllowHeaders": "Access-Control-Allow-Headers",
+        "AccessControlAllowOrigin": "Access-Control-Allow-Origin", "ContentLength": "Content-Length",
+        "ContentRange": "Content-Range", "ContentType": "Content-Type", "ETag": "ETag",
+        "IfModifiedSince": "If-Modified-Since", "IfNoneMatch": "If-None-Match",
+        "LastModified": "Last-Modified", "Range": "Range"}) + ";",
+    "http/unstable_method.js": 'export const METHOD = { Get: "GET", Head: "HEAD" };',
+    "html/unstable_html.js": "export const html = String.raw; // only its directory pages use it",
+}
+
+
+def std_file_server(workdir):
+    """Deno std's file server from the npm package deno-std, completed with STD_SHIMS.
+    Returns (path of file_server.js or None, what RESULTS.md should say about it)."""
+    packed = subprocess.run(["npm", "pack", "deno-std@1.4.0", "--pack-destination", workdir],
+                            capture_output=True, text=True, timeout=120)
+    if packed.returncode != 0:
+        return None, "npm pack failed: " + (packed.stderr.strip().splitlines() or ["?"])[-1]
+    subprocess.run(["tar", "xzf", f"{workdir}/{packed.stdout.strip().splitlines()[-1]}", "-C", workdir],
+                   check=True)
+    for name, text in STD_SHIMS.items():
+        os.makedirs(os.path.dirname(f"{workdir}/package/{name}"), exist_ok=True)
+        with open(f"{workdir}/package/{name}", "w") as f:
+            f.write(text + "\n")
+    return (f"{workdir}/package/http/file_server.js",
+            "from npm deno-std@1.4.0; seven modules it imports but the package lacks, none on the "
+            "path that serves a file, were filled in by bench/run.py (STD_SHIMS)")
+
+
 def start(argv, **kw):
     return subprocess.Popen(["taskset", "-c", "0", *argv], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True, **kw)
@@ -81,14 +124,15 @@ http {{ include /etc/nginx/mime.types; access_log off; sendfile on;
         found["npm http-server 14"] = (start([npx, "--yes", "http-server@14.1.1", root, "-a", "127.0.0.1",
                                               "-p", "48443", "-S", "-C", CERT, "-K", KEY, "-s", "-c-1"]),
                                        None, 48443, "")
-    std = subprocess.run([DENO, "run", "-A", "npm:deno-std@1.4.0/http/file_server.js", "--help"],
-                         capture_output=True, text=True, timeout=120)
-    if std.returncode == 0:
-        found["Deno std file_server"] = (start([DENO, "run", "-A", "npm:deno-std@1.4.0/http/file_server.js",
+    std_server, note = std_file_server(workdir)
+    std = subprocess.run([DENO, "run", "-A", std_server, "--help"], capture_output=True, text=True,
+                         timeout=120) if std_server else None
+    if std is not None and std.returncode == 0:
+        found["Deno std file_server"] = (start([DENO, "run", "-A", std_server,
                                                 root, "--host", "127.0.0.1", "--port", "58443",
-                                                "--cert", CERT, "--key", KEY, "--quiet"]), None, 58443, "")
+                                                "--cert", CERT, "--key", KEY, "--quiet"]), None, 58443, note)
     else:
-        why = re.sub(r"\x1b\[[0-9;]*m", "", (std.stderr.strip().splitlines() or ["?"])[0])
+        why = note if std is None else re.sub(r"\x1b\[[0-9;]*m", "", (std.stderr.strip().splitlines() or ["?"])[0])
         found["Deno std file_server"] = (None, None, None, f"did not run from npm deno-std@1.4.0: {why}")
     time.sleep(3)
     return found
