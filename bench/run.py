@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """bench/run.py — tinyhttps beside nginx and other file servers, measured in one run.
 
-    python3 bench/run.py [--seconds 5]      (needs wrk and nginx: apt-get install wrk nginx-light)
+    python3 bench/run.py [--seconds 5] [--rounds 3]   (needs wrk and nginx: apt-get install wrk nginx-light)
 
 Every server serves the same folder on loopback, pinned to core 0; wrk runs on core 1
-(`taskset`). Each case runs each server for --seconds, once, in the same run, so the ratios
-are comparable even on a noisy machine; the absolute numbers are not. Writes bench/RESULTS.md
+(`taskset`). Each case runs each server for --seconds, in --rounds interleaved rounds, and
+each cell is the median: the ratios are comparable even on a noisy machine; the absolute
+numbers are not. Writes bench/RESULTS.md
 (a table of numbers and ratios to nginx) and bench/results.svg (a chart of those ratios), and
 stops every server it started. Deno std's file_server is tried from the npm package deno-std;
 where it cannot run, RESULTS.md says why.
@@ -15,6 +16,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -36,6 +38,10 @@ CASES = [
     ("100 MiB file, HTTPS", "https", "/100m.bin", ["-c4"], "MB/s"),
     ("1 KiB, 256 connections, HTTPS: p99", "https", "/1k.bin", ["-c256"], "p99 ms"),
 ]
+# The rows of the table: (row, the case measured, what is read off it). Latency at 64 connections
+# comes from the keep-alive HTTPS runs themselves.
+ROWS = [(name, name, measure) for name, _, _, _, measure in CASES]
+ROWS.insert(2, ("1 KiB, 64 connections, HTTPS: p99", "1 KiB, keep-alive, HTTPS", "p99 ms"))
 
 
 def make_root():
@@ -96,8 +102,34 @@ def std_file_server(workdir):
 
 
 def start(argv, **kw):
-    return subprocess.Popen(["taskset", "-c", "0", *argv], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True, **kw)
+    log = tempfile.TemporaryFile()  # the server's own words, if it does not come up
+    proc = subprocess.Popen(["taskset", "-c", "0", *argv], stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True, **kw)
+    proc.log = log
+    return proc
+
+
+def wait_until_up(found, seconds=30):
+    """Waits until every server accepts connections on its ports; one that does not is dropped
+    from the run, with what it printed as the reason."""
+    until = time.time() + seconds
+    for name, (proc, http_port, https_port, note) in list(found.items()):
+        ports = [p for p in (http_port, https_port) if p]
+        while proc is not None and ports and time.time() < until and proc.poll() is None:
+            try:
+                for port in ports:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            if proc is not None:
+                proc.log.seek(0)
+                said = proc.log.read().decode(errors="replace").strip().splitlines() or ["nothing"]
+                code = proc.poll()
+                found[name] = (None, None, None, f"did not come up (exit {code}): {said[-1]}")
+                if code is None:
+                    os.killpg(proc.pid, signal.SIGTERM)
 
 
 def servers(root, workdir):
@@ -134,7 +166,7 @@ http {{ include /etc/nginx/mime.types; access_log off; sendfile on;
     else:
         why = note if std is None else re.sub(r"\x1b\[[0-9;]*m", "", (std.stderr.strip().splitlines() or ["?"])[0])
         found["Deno std file_server"] = (None, None, None, f"did not run from npm deno-std@1.4.0: {why}")
-    time.sleep(3)
+    wait_until_up(found)
     return found
 
 
@@ -168,6 +200,7 @@ def rss_mib(proc):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3, help="each cell is the median of these")
     args = parser.parse_args()
     for tool in ("wrk", "nginx", "taskset"):
         if not shutil.which(tool):
@@ -175,26 +208,36 @@ def main():
     root = make_root()
     workdir = tempfile.mkdtemp(prefix="tinyhttps-bench-run-")
     found = servers(root, workdir)
-    results = {}  # (case, server) → value
+    samples = {}  # (case, server) → one wrk result per round
     peak = {}
     try:
-        for name, scheme, path, options, measure in CASES:
-            for server, (proc, http_port, https_port, note) in found.items():
-                port = http_port if scheme == "http" else https_port
-                if proc is None or port is None:
-                    continue
-                r = wrk(f"{scheme}://127.0.0.1:{port}{path}", options, args.seconds)
-                if measure == "MB/s":
-                    peak[server] = max(peak.get(server, 0), rss_mib(proc) or 0)
-                results[(name, server)] = (r[measure], r["errors"])
-                print(f"bench: {name:38} {server:28} {r[measure]} {r['errors']}", flush=True)
+        # Rounds outermost: each server meets the machine's slow and fast moments alike.
+        for round in range(1, args.rounds + 1):
+            for name, scheme, path, options, measure in CASES:
+                for server, (proc, http_port, https_port, note) in found.items():
+                    port = http_port if scheme == "http" else https_port
+                    if proc is None or port is None:
+                        continue
+                    r = wrk(f"{scheme}://127.0.0.1:{port}{path}", options, args.seconds)
+                    if measure == "MB/s":
+                        peak[server] = max(peak.get(server, 0), rss_mib(proc) or 0)
+                    samples.setdefault((name, server), []).append(r)
+                    print(f"bench: round {round} {name:38} {server:28} {r[measure]} {r['errors']}",
+                          flush=True)
     finally:
         for proc, *_ in found.values():
             if proc is not None:
                 os.killpg(proc.pid, signal.SIGTERM)
         shutil.rmtree(root, ignore_errors=True)
         shutil.rmtree(workdir, ignore_errors=True)
-    write_results(found, results, peak, args.seconds)
+    results = {}  # (row, server) → (median value, errors)
+    for row, case, measure in ROWS:
+        for (name, server), runs in samples.items():
+            values = sorted(r[measure] for r in runs if r[measure] is not None)
+            if name == case:
+                median = values[len(values) // 2] if values else None
+                results[(row, server)] = (median, "; ".join(r["errors"] for r in runs if r["errors"]))
+    write_results(found, results, peak, args)
 
 
 def fmt(value, measure):
@@ -203,20 +246,24 @@ def fmt(value, measure):
     return f"{value:,.1f}" if measure == "p99 ms" else f"{value:,.0f}"
 
 
-def write_results(found, results, peak, seconds):
+def write_results(found, results, peak, args):
     names = list(found)
     ref = "nginx (1 worker, sendfile)"
     lines = [
         "# Benchmark results", "",
-        f"Written by `python3 bench/run.py --seconds {seconds}` on {time.strftime('%Y-%m-%d')}: every server",
-        "pinned to core 0, wrk (one thread) on core 1, loopback, each case once per server in the same run.",
-        "Ratios are to nginx in the same run; for p99 latency, lower is better and the ratio is",
-        "nginx's p99 divided by the server's (so above 1 is better there too).", "",
-        "| case | " + " | ".join(names) + " | tinyhttps ÷ nginx |",
-        "|---|" + "---|" * len(names) + "---|",
+        f"Written by `python3 bench/run.py --seconds {args.seconds} --rounds {args.rounds}` on "
+        f"{time.strftime('%Y-%m-%d')}: every server pinned",
+        "to core 0, wrk (one thread) on core 1, loopback. Each cell is the median of "
+        f"{args.rounds} runs of {args.seconds} s,",
+        "the rounds interleaved (every case for every server, then again), so that all servers meet the",
+        "machine's noisy moments alike. Ratios are to nginx in the same run; for p99 latency, lower is",
+        "better and the ratio is nginx's p99 divided by the server's (so above 1 is better there too).",
+        "",
+        "| case | " + " | ".join(names) + " | tinyhttps ÷ nginx | tinyhttps ÷ Deno std |",
+        "|---|" + "---|" * len(names) + "---|---|",
     ]
     ratios = []
-    for name, _, _, _, measure in CASES:
+    for name, _, measure in ROWS:
         row = [f"{name} ({measure})"]
         for server in names:
             value, errors = results.get((name, server), (None, ""))
@@ -227,9 +274,12 @@ def write_results(found, results, peak, seconds):
             ratio = nginx / tiny if measure == "p99 ms" else tiny / nginx
         ratios.append((name, ratio))
         row.append(f"{ratio:.2f}×" if ratio else "—")
+        std = results.get((name, "Deno std file_server"), (None,))[0]
+        versus_std = (std / tiny if measure == "p99 ms" else tiny / std) if tiny and std else None
+        row.append(f"{versus_std:.1f}×" if versus_std else "—")
         lines.append("| " + " | ".join(row) + " |")
     lines.append("| peak resident memory in the 100 MiB cases (MiB) | " +
-                 " | ".join(f"{peak[s]:.0f}" if s in peak else "—" for s in names) + " | |")
+                 " | ".join(f"{peak[s]:.0f}" if s in peak else "—" for s in names) + " | | |")
     notes = [f"- {s}: {n}" for s, (_, _, _, n) in found.items() if n]
     if any(e for (_, e) in results.values()):
         notes.append("- ⚠: wrk reported errors or non-2xx answers for that cell.")
