@@ -1138,7 +1138,10 @@ async function streamBody(c: Connection, pieces: Piece[], path?: string): Promis
   try {
     for (const piece of pieces) {
       if (typeof piece === "string" || piece instanceof Uint8Array) {
-        if (used + piece.length > out.length) used = await writeAll(c, out.subarray(0, used));
+        if (used + piece.length > out.length) {
+          await writeAll(c, out.subarray(0, used));
+          used = 0;
+        }
         if (typeof piece === "string") encoder.encodeInto(piece, out.subarray(used)); // ASCII
         else out.set(piece, used);
         used += piece.length;
@@ -1146,7 +1149,10 @@ async function streamBody(c: Connection, pieces: Piece[], path?: string): Promis
       }
       await file!.seek(piece.first, Deno.SeekMode.Start);
       for (let left = pieceLength(piece); left > 0;) {
-        if (used === out.length) used = await writeAll(c, out);
+        if (used === out.length) {
+          await writeAll(c, out);
+          used = 0;
+        }
         const n = await file!.read(out.subarray(used, used + Math.min(left, out.length - used)));
         if (n === null) throw new Error(`${path} shrank while it was being sent`);
         used += n;
@@ -1159,9 +1165,8 @@ async function streamBody(c: Connection, pieces: Piece[], path?: string): Promis
   }
 }
 
-/** write() may accept fewer bytes than offered (a full socket buffer): loop until all are sent.
- * Returns 0, what is left to send, so that a caller can write `used = await writeAll(...)`. */
-async function writeAll(c: Connection, bytes: Uint8Array): Promise<0> {
+/** write() may accept fewer bytes than offered (a full socket buffer): loop until all are sent. */
+async function writeAll(c: Connection, bytes: Uint8Array): Promise<void> {
   for (let done = 0; done < bytes.length;) {
     expect(c, "the client to take our bytes", c.site.server.config.sendTimeoutMs);
     const n = await c.conn.write(bytes.subarray(done));
@@ -1169,7 +1174,6 @@ async function writeAll(c: Connection, bytes: Uint8Array): Promise<0> {
     c.sent += n;
   }
   expect(c, "nothing", Infinity);
-  return 0;
 }
 
 // ── 9. Log the response ────────────────────────────────────────────────────────────────────────
