@@ -2,8 +2,9 @@
 // for a request, tells it about the request in environment variables, gives it the body on
 // stdin, and turns what it prints into the response. Pure: server.ts runs the program (runCgi).
 
+import { closing, type Reply, statusReply } from "./reply.ts";
 import type { Field } from "./response.ts";
-import { fieldValue, findHeadEnd, type RequestHead } from "./request.ts";
+import { fieldValue, findHeadEnd, type RequestHead, TOKEN } from "./request.ts";
 
 /** What the server knows about a CGI request besides its head. */
 export interface CgiRequest {
@@ -85,7 +86,7 @@ export function parseCgiOutput(output: Uint8Array): CgiAnswer {
   for (const line of text.split(/\r?\n/)) {
     const colon = line.indexOf(":");
     const name = line.slice(0, colon);
-    if (colon <= 0 || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
+    if (colon <= 0 || !TOKEN.test(name)) {
       return { kind: "error", reason: `not a header line: ${JSON.stringify(line.slice(0, 80))}` };
     }
     const value = line.slice(colon + 1).trim();
@@ -114,4 +115,20 @@ export function splitCgiPath(path: string): { script: string; pathInfo: string }
   const [folder, script, ...rest] = path.split("/");
   if (folder !== "cgi-bin" || script === undefined || script === "") return undefined;
   return { script, pathInfo: rest.length === 0 ? "" : "/" + rest.join("/") };
+}
+
+/** cgiReply is the Reply for what a program printed: the status and fields it asked for and
+ * the rest of its output as the body, or a 500 when parseCgiOutput found it unusable (the page
+ * says only that: the reason is for the server's log). A 1xx is an interim answer, never a
+ * final one (RFC 9110 §15.2), so a program that ends on one has failed as a gateway: 502
+ * (§15.6.3). Either failure closes the connection. */
+export function cgiReply(answer: CgiAnswer, output: Uint8Array): Reply {
+  if (answer.kind === "error") {
+    return closing(statusReply(500, "The CGI program failed; see the server's log."));
+  }
+  if (answer.status < 200) {
+    return closing(statusReply(502, "The CGI program answered with an interim (1xx) status."));
+  }
+  const body = [output.subarray(answer.bodyStart)];
+  return { status: answer.status, fields: answer.fields, body, close: false };
 }

@@ -1,7 +1,8 @@
 // lib/listing.ts — the HTML page `--list` shows for a folder without an index.html.
 // Pure: server.ts reads the folder (Deno.readDir + stat) and passes the entries in.
 
-import { escapeHtml, httpDate } from "./response.ts";
+import { HTML, type Reply } from "./reply.ts";
+import { escapeHtml, htmlPage, httpDate } from "./response.ts";
 
 /** One entry of a folder, as server.ts found it. */
 export interface DirEntry {
@@ -34,9 +35,15 @@ export function directoryListing(urlPath: string, entries: DirEntry[], dotfiles 
   const parent = urlPath === "/"
     ? ""
     : `<tr><td><a href="../">../</a></td><td></td><td></td></tr>\n`;
-  return `<!doctype html>\n<html lang="en"><meta charset="utf-8"><title>${title}</title>\n` +
-    `<h1>${title}</h1>\n<table>\n<tr><th>Name</th><th>Size</th><th>Modified</th></tr>\n` +
-    parent + rows.join("\n") + `\n</table>\n<hr><p>tinyhttps</p></html>\n`;
+  const table = `<table>\n<tr><th>Name</th><th>Size</th><th>Modified</th></tr>\n` + parent +
+    rows.join("\n") + `\n</table>`;
+  return htmlPage(title, table);
+}
+
+/** listingReply is the 200 that carries a folder's listing page (directoryListing). */
+export function listingReply(urlPath: string, entries: DirEntry[], dotfiles = false): Reply {
+  const page = new TextEncoder().encode(directoryListing(urlPath, entries, dotfiles));
+  return { status: 200, fields: [["Content-Type", HTML]], body: [page], close: false };
 }
 
 /** Names compare as people expect: "file2" before "file10", case ignored first. */
@@ -47,8 +54,12 @@ function compareNames(a: string, b: string): number {
 /** 1536 → "1.5 KiB": binary units, one decimal under 10. */
 function humanSize(bytes: number): string {
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes, unit = 0;
-  while (value >= 1024 && unit < units.length - 1) [value, unit] = [value / 1024, unit + 1];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
   return unit === 0
     ? `${bytes} B`
     : `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;

@@ -1,5 +1,9 @@
 // lib/log.ts — one line per response, in the Common Log Format that Apache, nginx and every log
-// tool read. Pure: server.ts passes the time and prints the line (see logResponse there).
+// tool read, and the text that --trace and the startup banner print. Pure: server.ts passes the
+// time and prints the line (see logResponse there).
+
+import { bracketIPv6 } from "./redirect.ts";
+import { hexByte, MONTHS } from "./response.ts";
 
 /** What the access log records about one response. */
 export interface LogEntry {
@@ -14,7 +18,6 @@ export interface LogEntry {
   bytes: number;
 }
 
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const pad = (n: number) => String(n).padStart(2, "0");
 
 /** accessLogLine formats one entry in the Common Log Format (NCSA httpd, later Apache's "common"):
@@ -33,7 +36,16 @@ export function accessLogLine(entry: LogEntry): string {
 }
 
 function hexEscape(char: string): string {
-  return "\\x" + char.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0");
+  return "\\x" + hexByte(char);
+}
+
+/** printable makes text safe to print on a terminal: every control character — C0 (below U+0020),
+ * DEL and C1 (U+0080–U+009F), which include ESC, CSI and OSC, the starts of the sequences that
+ * move the cursor, clear the screen or set a window's title — becomes `\xNN`, so bytes a client
+ * sent can neither hide a line on the projector nor forge one. */
+export function printable(text: string): string {
+  // deno-lint-ignore no-control-regex -- control characters are exactly what must not be printed
+  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, hexEscape);
 }
 
 /** traceHead shows a message head as it crossed the wire, for `--trace` on a projector: one line
@@ -42,8 +54,7 @@ function hexEscape(char: string): string {
  * `\xNN`, so nothing in a hostile head can move the cursor or fake another line. */
 export function traceHead(arrow: "▶" | "◀", client: string, head: string): string {
   const lines = head.replace(/\r?\n\r?\n$/, "").split(/\r?\n/);
-  // deno-lint-ignore no-control-regex -- control bytes are exactly what must not reach the screen
-  const shown = lines.map((line) => line.replace(/[\x00-\x1f\x7f]/g, hexEscape));
+  const shown = lines.map(printable);
   return [...shown, "␍␊"].map((line) => `${client} ${arrow} ${line}`).join("\n");
 }
 
@@ -87,8 +98,7 @@ export interface BannerInfo {
  * how to stop. An expired certificate is called out: browsers then refuse even to warn. */
 export function startupBanner(info: BannerInfo): string {
   const url = (scheme: string, address: string, port: number, standard: number) => {
-    const host = address.includes(":") ? `[${address}]` : address;
-    return `${scheme}://${host}${port === standard ? "" : `:${port}`}/`;
+    return `${scheme}://${bracketIPv6(address)}${port === standard ? "" : `:${port}`}/`;
   };
   const days = Math.floor((info.expiresMs - info.nowMs) / 86_400_000);
   const validity = Number.isNaN(days)

@@ -1,11 +1,21 @@
 // lib/redirect.ts — what port 80 answers: the https:// URL of the same resource (RFC 9110 §15.4.2).
-// Pure: the request head and the ports are arguments. server.ts sends the 301 (see redirectToHttps).
+// Pure: the request head and the ports are arguments. server.ts writes the Reply (see route()).
 
+import { type Reply, statusReply } from "./reply.ts";
 import { fieldValue, type RequestHead } from "./request.ts";
+import { hexByte } from "./response.ts";
 
 /** Characters that may stay as they are in a URI path and query (RFC 3986 §3.3, §3.4: pchar, "/"
  * and "?"); every other byte is percent-encoded, so the Location is always a valid URI. */
 const URI_SAFE = /[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%]/g;
+
+/** redirectReply is port 80's whole answer: RFC 9110 §15.4.2, 301 Moved Permanently, "The server
+ * SHOULD generate a Location header field in the response containing a preferred URI reference
+ * for the new permanent URI", with a short page for clients that do not follow it. */
+export function redirectReply(head: RequestHead, httpsPort: number, fallbackHost: string): Reply {
+  const location = httpsLocation(head, httpsPort, fallbackHost);
+  return statusReply(301, `This resource is at ${location}`, [["Location", location]]);
+}
 
 /** httpsLocation is the `Location` of the 301 that port 80 sends: `https://` + host + port (left
  * out when the HTTPS port is 443, RFC 9110 §4.2.2's default) + the same path and query.
@@ -33,19 +43,22 @@ export function httpsLocation(head: RequestHead, httpsPort: number, fallbackHost
 /** RFC 3986 §3.2.2: host = IP-literal / reg-name, reg-name = *( unreserved / pct-encoded /
  * sub-delims ), minus pct-encoded: browsers decode "%ae" in a host as UTF-8 and refuse the URL
  * when it is not, and no real client sends one (names beyond ASCII travel as punycode). */
-const HOST = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=]+)$/;
+const URI_HOST = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=]+)$/;
 
 /** "example.com:80" → "example.com", "[::1]:80" → "[::1]"; "" if it is not a valid host. */
 function hostWithoutPort(authority: string): string {
   const host = authority.replace(/:\d*$/, "");
-  return HOST.test(host) ? host : "";
+  return URI_HOST.test(host) ? host : "";
 }
 
-/** An IPv6 address must be written in brackets inside a URL (RFC 3986 §3.2.2). */
-function bracketIPv6(address: string): string {
+/** bracketIPv6 writes an address as the host of a URL: RFC 3986 §3.2.2, "A host identified by an
+ * Internet Protocol literal address, version 6 [RFC3513] or later, is distinguished by enclosing
+ * the IP literal within square brackets" — `::1` → `[::1]`, since its colons would otherwise
+ * read as the start of a port. An IPv4 address or a name stays as it is. */
+export function bracketIPv6(address: string): string {
   return address.includes(":") ? `[${address}]` : address;
 }
 
 function percentEncode(char: string): string {
-  return "%" + char.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0");
+  return "%" + hexByte(char);
 }

@@ -41,10 +41,16 @@ export interface HttpError {
 /** parseRequestHead's answer: a head, or the error status that the bytes deserve. */
 export type HeadAnswer = { kind: "head"; head: RequestHead } | HttpError;
 
-const error = (status: number, reason: string): HttpError => ({ kind: "error", status, reason });
+/** httpError is the answer of a parser that found the status a request deserves: `status` and
+ * one sentence saying what was wrong and which rule says so (RFC 9110 §15.5: "the server SHOULD
+ * send a representation containing an explanation of the error situation"). */
+export function httpError(status: number, reason: string): HttpError {
+  return { kind: "error", status, reason };
+}
 
-/** RFC 9110 §5.6.2: token = 1*tchar; method and field names are tokens. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** RFC 9110 §5.6.2: token = 1*tchar; method and field names are tokens (and so are the field
+ * names a CGI program prints, lib/cgi.ts). */
+export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** RFC 9110 §5.5: field values are visible ASCII, SP, HTAB and obs-text; never CR, LF or NUL. */
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 /** RFC 9112 §3.2: the request-target is visible ASCII (URI characters); no spaces, no controls. */
@@ -54,7 +60,8 @@ const VERSION = /^HTTP\/(\d)\.(\d)$/;
 /** RFC 3986 §3.2.2 + §3.2.3: Host = uri-host [ ":" port ], where uri-host is an IP literal in
  * brackets, or a reg-name (which includes dotted IPv4). Nothing here can contain "/", "@" or "\",
  * so a checked Host can never smuggle a path or a user name into a redirect. */
-const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)(?::\d*)?$/;
+const HOST_FIELD =
+  /^(?:\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)(?::\d*)?$/;
 
 /** findHeadEnd finds where the request head ends in `bytes[0 .. length)`, looking from `from`
  * on, and returns the index just past the empty line, or -1 if the head is not complete yet.
@@ -92,12 +99,12 @@ export function headTooLargeStatus(bytes: Uint8Array, length: number): 414 | 431
  * Method names are not judged here: see classifyMethod(). */
 export function parseRequestHead(bytes: Uint8Array): HeadAnswer {
   const lines = splitLines(latin1(bytes));
-  if (lines === undefined) return error(400, "a bare CR is not a line ending (RFC 9112 §2.2)");
+  if (lines === undefined) return httpError(400, "a bare CR is not a line ending (RFC 9112 §2.2)");
   // RFC 9112 §2.2: a server "SHOULD ignore at least one empty line (CRLF) received prior to the
   // request-line" — left over, for example, from a client that sent CRLF after a POST body.
   while (lines.length > 0 && lines[0] === "") lines.shift();
   while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop(); // the empty line itself
-  if (lines.length === 0) return error(400, "the request is empty");
+  if (lines.length === 0) return httpError(400, "the request is empty");
   const requestLine = lines[0];
   const line = parseRequestLine(requestLine);
   if (line.kind === "error") return { ...line, requestLine };
@@ -140,20 +147,20 @@ type RequestLine = { kind: "line"; method: string; target: string; minorVersion:
 function parseRequestLine(line: string): RequestLine | HttpError {
   const parts = line.split(" ");
   if (parts.length !== 3) {
-    return error(400, "the request line must be: method SP target SP version (RFC 9112 §3)");
+    return httpError(400, "the request line must be: method SP target SP version (RFC 9112 §3)");
   }
   const [method, target, version] = parts;
-  if (!TOKEN.test(method)) return error(400, "the method is not a token (RFC 9110 §9.1)");
+  if (!TOKEN.test(method)) return httpError(400, "the method is not a token (RFC 9110 §9.1)");
   if (target.length > MAX_TARGET_LENGTH) {
-    return error(414, `the request-target is longer than ${MAX_TARGET_LENGTH} bytes`);
+    return httpError(414, `the request-target is longer than ${MAX_TARGET_LENGTH} bytes`);
   }
   if (!TARGET.test(target)) {
-    return error(400, "the request-target holds a space, a control or a non-ASCII byte");
+    return httpError(400, "the request-target holds a space, a control or a non-ASCII byte");
   }
   const match = VERSION.exec(version);
-  if (match === null) return error(400, "the HTTP version is malformed (RFC 9112 §2.3)");
+  if (match === null) return httpError(400, "the HTTP version is malformed (RFC 9112 §2.3)");
   if (match[1] !== "1") {
-    return error(505, `HTTP/${match[1]}.${match[2]} is not spoken here, only HTTP/1.0 and 1.1`);
+    return httpError(505, `HTTP/${match[1]}.${match[2]} is not spoken here, only HTTP/1.0 and 1.1`);
   }
   return { kind: "line", method, target, minorVersion: Number(match[2]) };
 }
@@ -163,7 +170,7 @@ function parseFieldLines(
   lines: string[],
 ): { kind: "fields"; fields: Map<string, string[]> } | HttpError {
   if (lines.length > MAX_FIELD_COUNT) {
-    return error(431, `more than ${MAX_FIELD_COUNT} header fields`);
+    return httpError(431, `more than ${MAX_FIELD_COUNT} header fields`);
   }
   const fields = new Map<string, string[]>();
   for (const line of lines) {
@@ -179,22 +186,22 @@ function parseFieldLines(
 /** One field line: a token, a colon with no space before it, a value of visible bytes. */
 function parseFieldLine(line: string): { kind: "field"; name: string; value: string } | HttpError {
   if (line[0] === " " || line[0] === "\t") {
-    return error(
+    return httpError(
       400,
       "obs-fold (a field line starting with whitespace) is refused (RFC 9112 §5.2)",
     );
   }
   const colon = line.indexOf(":");
-  if (colon === -1) return error(400, "a header field line has no colon (RFC 9112 §5)");
+  if (colon === -1) return httpError(400, "a header field line has no colon (RFC 9112 §5)");
   const name = line.slice(0, colon);
   if (!TOKEN.test(name)) {
     return /\s$/.test(name)
-      ? error(400, "whitespace between a field name and its colon (RFC 9112 §5.1)")
-      : error(400, "a header field name is not a token (RFC 9110 §5.1)");
+      ? httpError(400, "whitespace between a field name and its colon (RFC 9112 §5.1)")
+      : httpError(400, "a header field name is not a token (RFC 9110 §5.1)");
   }
   const value = trimOWS(line, colon + 1);
   if (!FIELD_VALUE.test(value)) {
-    return error(400, "a header field value holds NUL or another control (RFC 9110 §5.5)");
+    return httpError(400, "a header field value holds NUL or another control (RFC 9110 §5.5)");
   }
   return { kind: "field", name: name.toLowerCase(), value };
 }
@@ -212,10 +219,12 @@ function trimOWS(line: string, start: number): string {
 function checkHost(head: RequestHead): HttpError | undefined {
   const hosts = head.fields.get("host");
   if (hosts === undefined) {
-    return head.minorVersion === 0 ? undefined : error(400, "HTTP/1.1 requires a Host header");
+    return head.minorVersion === 0 ? undefined : httpError(400, "HTTP/1.1 requires a Host header");
   }
-  if (hosts.length > 1) return error(400, "more than one Host header (RFC 9112 §3.2)");
-  if (!HOST.test(hosts[0])) return error(400, "the Host header is not a valid host[:port]");
+  if (hosts.length > 1) return httpError(400, "more than one Host header (RFC 9112 §3.2)");
+  if (!HOST_FIELD.test(hosts[0])) {
+    return httpError(400, "the Host header is not a valid host[:port]");
+  }
   return undefined;
 }
 
@@ -282,12 +291,12 @@ export function requestBodyFraming(head: RequestHead): BodyFraming {
   const encoding = fieldValue(head, "transfer-encoding");
   const lengths = head.fields.get("content-length");
   if (encoding !== undefined && lengths !== undefined) {
-    return error(400, "both Transfer-Encoding and Content-Length (RFC 9112 §6.1)");
+    return httpError(400, "both Transfer-Encoding and Content-Length (RFC 9112 §6.1)");
   }
   if (encoding !== undefined) {
     const codings = encoding.toLowerCase().split(",").map((c) => c.trim());
     if (codings[codings.length - 1] !== "chunked") {
-      return error(501, "a transfer coding this server does not implement (RFC 9112 §6.1)");
+      return httpError(501, "a transfer coding this server does not implement (RFC 9112 §6.1)");
     }
     return { kind: "chunked" };
   }
@@ -295,7 +304,7 @@ export function requestBodyFraming(head: RequestHead): BodyFraming {
   const values = new Set(lengths.join(",").split(",").map((v) => v.trim()));
   const [value] = values;
   if (values.size !== 1 || !/^\d{1,15}$/.test(value)) {
-    return error(400, "an invalid Content-Length (RFC 9112 §6.3)");
+    return httpError(400, "an invalid Content-Length (RFC 9112 §6.3)");
   }
   const length = Number(value);
   return length === 0 ? { kind: "none" } : { kind: "length", length };

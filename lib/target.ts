@@ -2,15 +2,13 @@
 // Pure: it never touches the disk. server.ts joins the answer to the root, then checks with
 // isInsideRoot() that the real path (symlinks followed) did not leave it.
 
-import type { HttpError } from "./request.ts";
+import { type HttpError, httpError } from "./request.ts";
 
 /** resolveTarget's answer: a path relative to the root ("" is the root itself), whether the
  * target ended in "/" (a directory: serve its index), and the query, kept for redirects. */
 export type TargetAnswer =
   | { kind: "path"; path: string; directory: boolean; query: string }
   | HttpError;
-
-const error = (status: number, reason: string): HttpError => ({ kind: "error", status, reason });
 
 /** resolveTarget turns a request-target into a safe path relative to the root:
  * 1. origin-form ("/a/b?q") is used as it is; absolute-form ("http://host/a/b?q") is accepted,
@@ -27,24 +25,24 @@ const error = (status: number, reason: string): HttpError => ({ kind: "error", s
  * 6. a name starting with "." (".git", ".env") is hidden → 404, unless `dotfiles` is true. */
 export function resolveTarget(target: string, dotfiles = false): TargetAnswer {
   const pathAndQuery = originForm(target);
-  if (pathAndQuery === undefined) return error(400, "the request-target is not a path");
+  if (pathAndQuery === undefined) return httpError(400, "the request-target is not a path");
   const mark = pathAndQuery.indexOf("?");
   const rawPath = mark === -1 ? pathAndQuery : pathAndQuery.slice(0, mark);
   const query = mark === -1 ? "" : pathAndQuery.slice(mark);
-  if (rawPath.includes("\\")) return error(400, "a backslash in the path");
+  if (rawPath.includes("\\")) return httpError(400, "a backslash in the path");
   const segments: string[] = [];
   for (const raw of rawPath.split("/").slice(1)) {
     const segment = decodeSegment(raw);
-    if (segment === undefined) return error(400, "a malformed percent-escape in the path");
-    if (/[/\\\0]/.test(segment)) return error(400, "an encoded '/', '\\' or NUL in the path");
+    if (segment === undefined) return httpError(400, "a malformed percent-escape in the path");
+    if (/[/\\\0]/.test(segment)) return httpError(400, "an encoded '/', '\\' or NUL in the path");
     if (segment === "..") {
-      if (segments.pop() === undefined) return error(400, "the path climbs above the root");
+      if (segments.pop() === undefined) return httpError(400, "the path climbs above the root");
     } else if (segment !== "." && segment !== "") {
       segments.push(segment);
     }
   }
   if (!dotfiles && segments.some((s) => s.startsWith("."))) {
-    return error(404, "names starting with '.' are hidden");
+    return httpError(404, "names starting with '.' are hidden");
   }
   const last = rawPath.slice(rawPath.lastIndexOf("/") + 1);
   const directory = last === "" || decodeSegment(last) === "." || decodeSegment(last) === "..";

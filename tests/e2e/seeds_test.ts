@@ -93,7 +93,10 @@ Deno.test("server.ts --config with an unknown key: exit 1 naming the file and th
 Deno.test("server.ts --list shows a folder's files, escaped, without dotfiles", async () => {
   await withServer(["--list", "--quiet"], async (s) => {
     const r = await request(s.httpsPort, true, get("/files/"));
-    assertEquals([r.status, r.headers.get("content-type")], [200, "text/html; charset=utf-8"]);
+    assertEquals([r.status, r.headers.get("content-type")?.toLowerCase()], [
+      200,
+      "text/html; charset=utf-8",
+    ]);
     assert(!r.text.includes("<script>") && !r.text.includes("<img"), r.text);
     assertStringIncludes(r.text, '<a href="%3Cscript%3E.html">&#60;script&#62;.html</a>');
     assertStringIncludes(r.text, "&#60;img src=x onerror=alert(1)&#62;.txt");

@@ -154,7 +154,7 @@ Deno.test("server.ts over real sockets", async (t) => {
       const r = await tls(get("/index.html", "Range: bytes=999999999-\r\n"));
       assertEquals(r.status, 416);
       assertEquals(r.headers.get("content-range"), `bytes */${index.length}`);
-      assertEquals(r.headers.get("content-type"), "text/html; charset=utf-8");
+      assertEquals(r.headers.get("content-type")?.toLowerCase(), "text/html; charset=utf-8"); // RFC 9110 §8.3.2: charset names are case-insensitive
     });
     await t.step("Range is ignored for HEAD (RFC 9110 §14.2: GET only)", async () => {
       const r = await tls("HEAD /index.html HTTP/1.1\r\nHost: a\r\nRange: bytes=0-9\r\n\r\n", true);
@@ -285,7 +285,7 @@ Deno.test("server.ts over real sockets", async (t) => {
     await t.step("a missing file is 404 with a small HTML body", async () => {
       const r = await tls(get("/notfound.html"));
       assertEquals(r.status, 404);
-      assertEquals(r.headers.get("content-type"), "text/html; charset=utf-8");
+      assertEquals(r.headers.get("content-type")?.toLowerCase(), "text/html; charset=utf-8"); // RFC 9110 §8.3.2: charset names are case-insensitive
       assert(r.text.includes("404 Not Found") && !r.text.includes(root));
     });
     await t.step("POST is 405 with Allow: GET, HEAD", async () => {
