@@ -1,8 +1,9 @@
-// tests/cgi_test.ts — cgiEnvironment and parseCgiOutput (lib/cgi.ts).
-import { assertEquals } from "@std/assert";
+// tests/cgi_test.ts — cgiEnvironment, parseCgiOutput, splitCgiPath and cgiReply (lib/cgi.ts).
+import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import {
   type CgiAnswer,
   cgiEnvironment,
+  cgiReply,
   type CgiRequest,
   parseCgiOutput,
   splitCgiPath,
@@ -110,5 +111,53 @@ const paths: [path: string, want: ReturnType<typeof splitCgiPath>][] = [
 for (const [path, want] of paths) {
   Deno.test(`splitCgiPath() only cgi-bin/NAME names a program, the rest is PATH_INFO (${path})`, () => {
     assertEquals(splitCgiPath(path), want);
+  });
+}
+
+// ── cgiReply ──
+const HTML = "text/html; charset=UTF-8";
+const replyTo = (text: string) => {
+  const output = new TextEncoder().encode(text);
+  return cgiReply(parseCgiOutput(output), output);
+};
+const pageOf = (reply: ReturnType<typeof cgiReply>) =>
+  new TextDecoder().decode(reply.body[0] as Uint8Array);
+
+Deno.test("cgiReply() a normal response: the program's status, fields, and the rest as the body", () => {
+  assertEquals(replyTo("Content-Type: text/plain\n\nhello\n"), {
+    status: 200,
+    fields: [["Content-Type", "text/plain"]],
+    body: [new TextEncoder().encode("hello\n")],
+    close: false,
+  });
+});
+
+Deno.test("cgiReply() keeps the Status the program chose (RFC 3875 §6.3.3)", () => {
+  const reply = replyTo("Status: 404 Not Found\r\nContent-Type: text/plain\r\n\r\nno");
+  assertEquals([reply.status, reply.close], [404, false]);
+  assertEquals(reply.fields, [["Content-Type", "text/plain"]]);
+});
+
+Deno.test("cgiReply() Location alone is a 302 with an empty body (RFC 3875 §6.2.3)", () => {
+  const reply = replyTo("Location: https://example.com/\n\n");
+  assertEquals([reply.status, reply.body], [302, [new Uint8Array()]]);
+  assertEquals(reply.fields, [["Location", "https://example.com/"]]);
+});
+
+Deno.test("cgiReply() output that does not parse is a 500, the connection closed, the reason not shown", () => {
+  const reply = replyTo("X-Thing: 1\n\nbody");
+  assertEquals([reply.status, reply.fields, reply.close], [500, [["Content-Type", HTML]], true]);
+  assertStringIncludes(pageOf(reply), "<title>500 Internal Server Error</title>");
+  assert(!pageOf(reply).includes("no Content-Type and no Location"), pageOf(reply));
+});
+
+// RFC 9110 §15.2: a 1xx is interim, never the final answer; §15.6.3: 502, "an invalid response".
+// deno-fmt-ignore
+const interims: [status: string][] = [["100 Continue"], ["103 Early Hints"], ["199 Whatever"]];
+for (const [status] of interims) {
+  Deno.test(`cgiReply() a program that ends on a 1xx status is a 502, the connection closed (${status})`, () => {
+    const reply = replyTo(`Status: ${status}\nContent-Type: text/plain\n\nbody`);
+    assertEquals([reply.status, reply.fields, reply.close], [502, [["Content-Type", HTML]], true]);
+    assertStringIncludes(pageOf(reply), "<title>502 Bad Gateway</title>");
   });
 }

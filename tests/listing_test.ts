@@ -1,6 +1,6 @@
-// tests/listing_test.ts — directoryListing (lib/listing.ts).
+// tests/listing_test.ts — directoryListing and listingReply (lib/listing.ts).
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { directoryListing, type DirEntry } from "../lib/listing.ts";
+import { directoryListing, type DirEntry, listingReply } from "../lib/listing.ts";
 
 const file = (name: string, size = 10): DirEntry => ({
   name,
@@ -60,4 +60,26 @@ Deno.test("directoryListing() shows sizes in binary units and dates as HTTP-date
 Deno.test("directoryListing() links to the parent, except at the root", () => {
   assertEquals(names(directoryListing("/", [])), []);
   assertEquals(names(directoryListing("/a/b/", [])), ["../"]);
+});
+
+Deno.test("listingReply() is a 200 with the listing page as HTML, the connection kept", () => {
+  const entries = [dir("alpha"), file("a.txt")];
+  assertEquals(listingReply("/d/", entries), {
+    status: 200,
+    fields: [["Content-Type", "text/html; charset=UTF-8"]],
+    body: [new TextEncoder().encode(directoryListing("/d/", entries))],
+    close: false,
+  });
+});
+
+Deno.test("listingReply() encodes the page in UTF-8, the charset its Content-Type names", () => {
+  const page = listingReply("/", [file("é.txt")]).body[0] as Uint8Array;
+  const text = String.fromCharCode(...page); // one character per byte
+  assertStringIncludes(text, ">\xc3\xa9.txt</a>"); // "é" is C3 A9 in UTF-8
+});
+
+Deno.test("listingReply() shows dotfiles only when asked", () => {
+  const page = (dotfiles: boolean) =>
+    new TextDecoder().decode(listingReply("/", [file(".env")], dotfiles).body[0] as Uint8Array);
+  assertEquals([names(page(false)), names(page(true))], [[], [".env"]]);
 });

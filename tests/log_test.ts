@@ -1,6 +1,6 @@
-// tests/log_test.ts — accessLogLine (lib/log.ts).
+// tests/log_test.ts — accessLogLine, printable, traceHead, traceRange, startupBanner (lib/log.ts).
 import { assertEquals, assertStringIncludes } from "@std/assert";
-import { accessLogLine, startupBanner, traceHead, traceRange } from "../lib/log.ts";
+import { accessLogLine, printable, startupBanner, traceHead, traceRange } from "../lib/log.ts";
 
 Deno.test("accessLogLine() writes the Common Log Format (Apache's documented example)", () => {
   // Apache's docs: 127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326
@@ -43,6 +43,30 @@ Deno.test("accessLogLine() escapes quotes and control bytes so a request cannot 
     `10.0.0.2 - - [01/Jan/1970:00:00:00 +0000] "GET /\\x22 200 1\\x0A10.6.6.6 - - x HTTP/1.1" 400 10`,
   );
 });
+
+// deno-fmt-ignore
+const printables: [rule: string, text: string, want: string][] = [
+  ["ESC (C0), the start of every terminal sequence, is escaped", "\x1b[2J",                  "\\x1B[2J"],
+  ["NUL is escaped",                                             "a\0b",                     "a\\x00b"],
+  ["CR and LF are escaped, so no line can be forged",            "a\r\nb",                   "a\\x0D\\x0Ab"],
+  ["TAB is a C0 control too",                                    "a\tb",                     "a\\x09b"],
+  ["BEL, the end of an OSC sequence, is escaped",                "\x07",                     "\\x07"],
+  ["US, the last C0 control, is escaped",                        "\x1f",                     "\\x1F"],
+  ["DEL is escaped",                                             "\x7f",                     "\\x7F"],
+  ["CSI (C1 0x9B), ESC [ in one character, is escaped",          "\x9b2J",                   "\\x9B2J"],
+  ["OSC (C1 0x9D), which sets a window's title, is escaped",     "\x9d0;pwned\x07",          "\\x9D0;pwned\\x07"],
+  ["NEL (C1 0x85), a line break to some terminals, is escaped",  "a\x85b",                   "a\\x85b"],
+  ["the first and last C1 controls are escaped",                 "\x80\x9f",                 "\\x80\\x9F"],
+  ["ordinary text stays",                                        "GET /index.html HTTP/1.1", "GET /index.html HTTP/1.1"],
+  ["space and ~ (the ends of printable ASCII) stay",             " ~",                       " ~"],
+  ["é and ▶ stay",                                               "café ▶ ok",                "café ▶ ok"],
+  ["U+00A0, the first character after C1, stays",                "a\xa0b",                   "a\xa0b"],
+];
+for (const [rule, text, want] of printables) {
+  Deno.test(`printable() ${rule} (${JSON.stringify(text)})`, () => {
+    assertEquals(printable(text), want);
+  });
+}
 
 Deno.test("traceHead() puts an arrow and the client before every line, and shows the empty line", () => {
   assertEquals(

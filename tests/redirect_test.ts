@@ -1,6 +1,6 @@
-// tests/redirect_test.ts — httpsLocation (lib/redirect.ts).
-import { assertEquals } from "@std/assert";
-import { httpsLocation } from "../lib/redirect.ts";
+// tests/redirect_test.ts — httpsLocation, redirectReply and bracketIPv6 (lib/redirect.ts).
+import { assertEquals, assertStringIncludes } from "@std/assert";
+import { bracketIPv6, httpsLocation, redirectReply } from "../lib/redirect.ts";
 import { parseRequestHead, type RequestHead } from "../lib/request.ts";
 
 const head = (target: string, host?: string, version = "1.1"): RequestHead => {
@@ -38,3 +38,37 @@ for (const [rule, request, httpsPort, want] of rows) {
 Deno.test("httpsLocation() brackets an IPv6 fallback address", () => {
   assertEquals(httpsLocation(head("/a", undefined, "1.0"), 443, "::1"), "https://[::1]/a");
 });
+
+// ── redirectReply ──
+Deno.test("redirectReply() is 301 with Location (RFC 9110 §15.4.2) and a short page", () => {
+  const reply = redirectReply(head("/index.html", "10.0.0.1"), 443, "10.0.0.1");
+  assertEquals([reply.status, reply.close], [301, false]);
+  assertEquals(reply.fields, [
+    ["Location", "https://10.0.0.1/index.html"],
+    ["Content-Type", "text/html; charset=UTF-8"],
+  ]);
+  const page = new TextDecoder().decode(reply.body[0] as Uint8Array);
+  assertStringIncludes(page, "<title>301 Moved Permanently</title>");
+  assertStringIncludes(page, "https://10.0.0.1/index.html");
+});
+
+Deno.test("redirectReply() an HTTP/1.0 request without Host goes to the bracketed local IPv6 address", () => {
+  const reply = redirectReply(head("/a?b", undefined, "1.0"), 8443, "::1");
+  assertEquals(reply.fields[0], ["Location", "https://[::1]:8443/a?b"]);
+});
+
+// ── bracketIPv6, RFC 3986 §3.2.2's examples first ──
+// deno-fmt-ignore
+const addresses: [rule: string, address: string, want: string][] = [
+  ["an IPv6 literal is bracketed (RFC 3986's [2001:db8::7])", "2001:db8::7",      "[2001:db8::7]"],
+  ["an IPv4 address stays as it is (RFC 3986's 192.0.2.16)",  "192.0.2.16",       "192.0.2.16"],
+  ["the IPv6 loopback is bracketed",                          "::1",              "[::1]"],
+  ["a link-local address is bracketed",                       "fe80::1",          "[fe80::1]"],
+  ["an IPv4-mapped IPv6 address is bracketed",                "::ffff:10.0.0.1",  "[::ffff:10.0.0.1]"],
+  ["a name stays as it is",                                   "localhost",        "localhost"],
+];
+for (const [rule, address, want] of addresses) {
+  Deno.test(`bracketIPv6() ${rule} (${address})`, () => {
+    assertEquals(bracketIPv6(address), want);
+  });
+}

@@ -6,6 +6,7 @@ import {
   findHeadEnd,
   type HeadAnswer,
   headTooLargeStatus,
+  httpError,
   keepAlive,
   MAX_FIELD_COUNT,
   MAX_TARGET_LENGTH,
@@ -27,6 +28,29 @@ const status = (text: string) => {
   const answer = parse(text);
   return answer.kind === "head" ? 0 : answer.status;
 };
+
+// ── httpError ──
+Deno.test("httpError() is an error answer: a status and the sentence saying why (RFC 9110 §15.5)", () => {
+  assertEquals(httpError(400, "the request is empty"), {
+    kind: "error",
+    status: 400,
+    reason: "the request is empty",
+  });
+  assertEquals("requestLine" in httpError(431, "x"), false);
+});
+
+Deno.test("httpError() answers of parseRequestHead carry the request line when one was read", () => {
+  const answer = parse("GET / HTTP/2.0\r\nHost: a\r\n\r\n");
+  assertEquals(
+    answer.kind === "error" ? [answer.status, answer.requestLine] : answer.kind,
+    [505, "GET / HTTP/2.0"],
+  );
+  const empty = parse("\r\n\r\n");
+  assertEquals(empty.kind === "error" ? [empty.status, empty.requestLine] : empty.kind, [
+    400,
+    undefined,
+  ]);
+});
 
 // ── findHeadEnd ──
 // deno-fmt-ignore

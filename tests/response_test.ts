@@ -3,6 +3,8 @@ import { assertEquals, assertStringIncludes } from "@std/assert";
 import {
   connectionFields,
   escapeHtml,
+  hexByte,
+  htmlPage,
   httpDate,
   mediaType,
   reasonPhrase,
@@ -77,3 +79,35 @@ for (const [keep, minor, want] of connections) {
     assertEquals(connectionFields(keep, minor), want);
   });
 }
+
+// deno-fmt-ignore
+const hexes: [char: string, want: string][] = [
+  ["A",    "41"], // the example of hexByte's comment
+  [" ",    "20"], // RFC 3986 §2.1's example: %20 is a space
+  ["%",    "25"], // RFC 3986 §2.4: "%" itself is written %25
+  ["\0",   "00"], // two digits always, a leading zero kept
+  ["\n",   "0A"], // upper case (RFC 3986 §2.1: "should use uppercase hexadecimal digits")
+  ["\x1b", "1B"],
+  ["\x7f", "7F"],
+  ["é",    "E9"], // a character below U+0100 is its Latin-1 byte
+  ["\xff", "FF"],
+];
+for (const [char, want] of hexes) {
+  Deno.test(`hexByte() is two upper-case hex digits (${JSON.stringify(char)} → ${want})`, () => {
+    assertEquals(hexByte(char), want);
+  });
+}
+
+Deno.test("htmlPage() is a doctype, the charset, the title twice, the content and the server's name", () => {
+  assertEquals(
+    htmlPage("Index of /", "<p>hello</p>"),
+    '<!doctype html>\n<html lang="en"><meta charset="utf-8"><title>Index of /</title>\n' +
+      "<h1>Index of /</h1>\n<p>hello</p>\n<hr><p>tinyhttps</p></html>\n",
+  );
+});
+
+Deno.test("htmlPage() takes HTML: it does not escape its title or content again", () => {
+  const page = htmlPage("a &#38; b", "<ul><li>x</li></ul>");
+  assertStringIncludes(page, "<title>a &#38; b</title>");
+  assertStringIncludes(page, "\n<ul><li>x</li></ul>\n");
+});
