@@ -95,6 +95,94 @@ function splitLines(): TransformStream<string, string> {
   });
 }
 
+/** The web root of the part*_test.ts files: the lab's files, a big file, and things that must
+ * never be served. `remove()` deletes it, and the secret beside it. */
+export interface FixtureRoot {
+  root: string;
+  /** 5 MiB + 123 bytes of random data, served as /big.bin. */
+  big: Uint8Array;
+  /** static/index.html, served as /index.html, /dir/index.html and through /alias.html. */
+  index: Uint8Array;
+  remove(): Promise<void>;
+}
+
+/** Makes a fresh web root in a temporary folder:
+ *   www/index.html, www/dir/index.html   the lab's page
+ *   www/big.bin                          5 MiB of random bytes (no known extension)
+ *   www/empty.txt, www/emptydir/         an empty file, a folder without index.html
+ *   www/.git/config                      a dotfile: hidden unless --dotfiles
+ *   www/alias.html -> index.html         a symlink that stays inside the root
+ *   www/escape.txt -> ../secret.txt      a symlink out of the root, to a file never to be served */
+export async function makeFixtureRoot(): Promise<FixtureRoot> {
+  const base = await Deno.makeTempDir({ prefix: "tinyhttps-" });
+  try {
+    const root = join(base, "www");
+    const index = await Deno.readFile(join(PROJECT, "static/index.html"));
+    await Deno.mkdir(join(root, "dir"), { recursive: true });
+    await Deno.mkdir(join(root, "emptydir"));
+    await Deno.mkdir(join(root, ".git"));
+    await Deno.writeFile(join(root, "index.html"), index);
+    await Deno.writeFile(join(root, "dir/index.html"), index);
+    await Deno.writeTextFile(join(root, ".git/config"), "[core] secret");
+    await Deno.writeTextFile(join(root, "empty.txt"), "");
+    await Deno.writeTextFile(join(base, "secret.txt"), "TOP SECRET outside the root");
+    await Deno.symlink(join(base, "secret.txt"), join(root, "escape.txt"));
+    await Deno.symlink("index.html", join(root, "alias.html"));
+    const big = new Uint8Array(5 * 1024 * 1024 + 123);
+    for (let i = 0; i < big.length; i += 65536) crypto.getRandomValues(big.subarray(i, i + 65536));
+    await Deno.writeFile(join(root, "big.bin"), big);
+    return { root, big, index, remove: () => Deno.remove(base, { recursive: true }) };
+  } catch (error) {
+    await Deno.remove(base, { recursive: true });
+    throw error;
+  }
+}
+
+/** server.ts serving a fresh fixture root, with one-request shorthands for its two ports. */
+export interface FixtureServer extends FixtureRoot {
+  server: Server;
+  HTTP: number;
+  HTTPS: number;
+  /** One request on a new TLS connection to the HTTPS port (`bodyless` for HEAD). */
+  tls(text: string, bodyless?: boolean): Promise<Response>;
+  /** One request on a new plain TCP connection to the HTTP port. */
+  plain(text: string): Promise<Response>;
+  /** Stops the server (SIGTERM, waiting for its exit), then removes the root. */
+  stop(): Promise<Deno.CommandStatus>;
+}
+
+/** makeFixtureRoot(), then startServer(["--root", root, ...args]); call stop() in a finally. */
+export async function serveFixture(
+  args: string[] = [],
+  fdLimit?: number,
+  permissions?: string[],
+): Promise<FixtureServer> {
+  const fixture = await makeFixtureRoot();
+  let server: Server;
+  try {
+    server = await startServer(["--root", fixture.root, ...args], fdLimit, permissions);
+  } catch (error) {
+    await fixture.remove();
+    throw error;
+  }
+  const HTTP = server.httpPort, HTTPS = server.httpsPort;
+  return {
+    ...fixture,
+    server,
+    HTTP,
+    HTTPS,
+    tls: (text, bodyless = false) => request(HTTPS, true, text, bodyless),
+    plain: (text) => request(HTTP, false, text),
+    async stop() {
+      try {
+        return await server.stop();
+      } finally {
+        await fixture.remove();
+      }
+    },
+  };
+}
+
 /** Runs a program to completion and returns its exit code and output (for startup errors). */
 export async function runServer(args: string[]): Promise<{ code: number; output: string }> {
   const out = await new Deno.Command(Deno.execPath(), {
