@@ -1,11 +1,11 @@
-// tests/compare_nginx.ts — the same raw requests to tinyhttps and to nginx, side by side.
+// tests/tools/compare_nginx.ts — the same raw requests to tinyhttps and to nginx, side by side.
 // Not a test (nginx's answers are not ours to assert); a tool for reviewing protocol choices:
-//   deno run -A tests/compare_nginx.ts        (needs /usr/sbin/nginx: apt-get install nginx-light)
+//   deno run -A tests/tools/compare_nginx.ts        (needs /usr/sbin/nginx: apt-get install nginx-light)
 // Both serve static/ over TLS with certs/; prints a Markdown table of every request whose status
 // or key header fields differ. Loopback only; stops both servers when done.
 
 import { join } from "@std/path";
-import { PROJECT, request, startServer } from "./e2e/helpers.ts";
+import { PROJECT, request, startServer } from "../e2e/helpers.ts";
 
 const NGINX_PORT = 18443;
 const dir = await Deno.makeTempDir({ prefix: "nginx-compare-" });

@@ -1,4 +1,4 @@
-// tests/exercise.ts — the exercises of LESSON.md: rebuild a lib/ function, then run its real tests
+// tests/tools/exercise.ts — the exercises of LESSON.md: rebuild a lib/ function, then run its real tests
 // against your version. The shipped lib/ stays complete; you work in tests/exercises/, which
 // holds a stub of every lib/ module: types, constants, signatures and doc comments, and a TODO
 // where each exported function's body was.
@@ -12,7 +12,7 @@
 // How: an import map sends "lib/range.ts" to "tests/exercises/range.ts" for that one test run,
 // so tests/range_test.ts runs unchanged against your code.
 
-const ROOT = new URL("../", import.meta.url);
+const ROOT = new URL("../../", import.meta.url);
 const LIB = new URL("lib/", ROOT), STUBS = new URL("tests/exercises/", ROOT);
 const decoder = new TextDecoder();
 
@@ -33,7 +33,7 @@ function libModules(): Map<string, string[]> {
 function makeStub(module: string): string {
   const lines = Deno.readTextFileSync(new URL(`${module}.ts`, LIB)).split("\n");
   const out: string[] = [
-    `// tests/exercises/${module}.ts — your version of lib/${module}.ts (see tests/exercise.ts).`,
+    `// tests/exercises/${module}.ts — your version of lib/${module}.ts (see tests/tools/exercise.ts).`,
     `// Write each function marked TODO, then: deno task exercise ${module}`,
     "",
   ];

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/run.sh — every test, one command (`deno task test`):
+# tests/tools/run.sh — every test, one command (`deno task test`):
 #   1. deno fmt --check, lint, check, lesson:check (the code is clean, LESSON.md matches it),
 #      and in CI, exercise --check (each exercise is solvable, and its tests fail on the stub)
 #   2. deno test tests/ LESSON.md                 (lib/ tables, server.ts over real sockets, lessons)
@@ -11,7 +11,7 @@
 # missing piece is a failure.
 # Ends with one line: "N passed, N failed".
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 export NO_COLOR=1
 DENO=${DENO:-$(command -v deno)}
 export DENO
@@ -22,12 +22,12 @@ echo "== 1. fmt, lint, check"
 "$DENO" fmt --check; count $? "deno fmt --check"
 "$DENO" lint; count $? "deno lint"
 "$DENO" check server.ts lib/*.ts $(find tests bench -name '*.ts'); count $? "deno check"
-"$DENO" run --allow-read tests/lesson_check.ts; count $? "lesson:check (LESSON.md matches the code)"
+"$DENO" run --allow-read tests/tools/lesson_check.ts; count $? "lesson:check (LESSON.md matches the code)"
 
 if [ -n "${CI:-}" ]; then
   # The exercises: stubs match lib/, and every function's tests fail against its untouched stub
   # (the tests test something) and pass against lib/ (the exercise can be solved). ~25 s.
-  "$DENO" run --allow-read --allow-write=tests/exercises --allow-run --allow-env tests/exercise.ts --check
+  "$DENO" run --allow-read --allow-write=tests/exercises --allow-run --allow-env tests/tools/exercise.ts --check
   count $? "exercise --check"
 fi
 
