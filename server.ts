@@ -9,6 +9,7 @@
 // line of Part I. This file does the I/O; every decision about a request is a pure function in
 // lib/ that returns a value — the answer is a Reply (lib/reply.ts) — and writeReply() writes it.
 
+// Every decision comes from lib/; the imports for the features beyond the lab are here too.
 import { X509Certificate } from "node:crypto";
 import { dirname, join } from "@std/path";
 import { cgiEnvironment, cgiReply, parseCgiOutput, splitCgiPath } from "./lib/cgi.ts";
@@ -65,9 +66,9 @@ interface Server {
   open: Set<Connection>;
   /** performance.now() as of the last watchdog tick: deadlines need no finer clock. */
   clock: number;
-  /** Files served recently (beyond the lab: the small-file cache). */
+  /** Files served recently (part 15). */
   cache: FileCache;
-  /** Where access log lines go (stdout or the --log file), in batches (beyond the lab). */
+  /** Where access log lines go (stdout or the --log file), written in batches (part 18). */
   log: LogWriter;
   /** Counters for the summary printed at shutdown. */
   accepted: number;
@@ -79,8 +80,7 @@ interface Server {
 interface Site {
   /** Plain TCP (port 80), or TLS over TCP (port 443). */
   transport: "tcp" | "tls";
-  /** Send every request to https:// (port 80), or serve the files (port 443, and port 80 too
-   * with --no-redirect). */
+  /** Send every request to https:// (port 80), or serve the files (443; 80 with --no-redirect). */
   role: "redirect" | "files";
   server: Server;
 }
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   const tls = await readCertificate(config); //               PEM certificate + key, read once
   const http = listenOrExit("HTTP", config, () => Deno.listen(tcpOptions(config)));
   const https = listenOrExit("HTTPS", config, () => Deno.listenTls(tlsOptions(config, tls)));
-  const nagle = turnOffNagle([http.addr.port, https.addr.port]); // no 40 ms stalls
+  const nagle = turnOffNagle([http.addr.port, https.addr.port]); // TLS: no Nagle (part 12)
   const log = await openLog(config.log); //                   stdout, or append to --log FILE
   const server = newServer(config, realRoot, https.addr.port, log); // shared by both loops
   announce(server, http.addr, https.addr, tls.cert, nagle); // the startup banner
@@ -159,7 +159,7 @@ function watchdog(server: Server): void {
   const now = server.clock = performance.now();
   for (const c of server.open) {
     if (c.deadline > now) continue;
-    if (c.waitingFor !== "the next request" && c.waitingFor !== "nothing") {
+    if (!["the next request", "the client to close", "nothing"].includes(c.waitingFor)) {
       console.error(`tinyhttps: closed ${c.client}: no progress on ${c.waitingFor} in time`);
     }
     c.timedOut = true;
@@ -186,7 +186,7 @@ interface Connection {
   requests: number;
   requestLine: string;
   /** The request's body was left unread: its end is unknown, so the connection closes after
-   * the answer (beyond the lab: request bodies). */
+   * the answer (part 14). */
   bodyUnread: boolean;
   /** Bytes of this response sent so far, and how many were its head. Once one byte has gone,
    * a failure can no longer be answered, only end the connection. */
@@ -200,13 +200,14 @@ interface Connection {
 }
 
 /** What a connection can wait for. Only the first four mean the client misbehaves when they
- * take too long; an idle connection that times out is simply closed. */
+ * take too long; an idle or lingering connection that times out is simply closed. */
 type Waiting =
   | "the TLS handshake"
   | "a request head"
   | "a request body"
   | "the client to take our bytes"
   | "the next request"
+  | "the client to close"
   | "nothing";
 
 /** How a connection ends: "gently" when we chose to close (see closeConnection()), else "at once". */
@@ -223,9 +224,9 @@ const MAX_REQUESTS_PER_CONNECTION = 100_000;
 async function serveConnection(conn: Deno.TcpConn | Deno.TlsConn, site: Site): Promise<void> {
   const c = newConnection(conn, site);
   const { open } = site.server;
-  const overLimit = isOverLimit(site.server); // beyond the lab: the connection limit
+  const overLimit = isOverLimit(site.server); // part 13: the connection limit
   open.add(c);
-  if ("setNoDelay" in conn) conn.setNoDelay(true); // Nagle off (beyond the lab: why)
+  if ("setNoDelay" in conn) conn.setNoDelay(true); // send small writes at once (part 12)
   let ending: Ending = "at once";
   try {
     if (site.transport === "tls" && !(await handshake(c, conn as Deno.TlsConn))) return;
@@ -321,15 +322,16 @@ function isClientGone(error: unknown): boolean {
 const LINGER_MS = 2_000;
 
 /** Closing sends a FIN (over TLS, a close_notify alert first). When we chose to close, RFC 9112
- * §9.6 asks us to shut down our writing half, then read and discard for a moment: closing with
- * unread bytes makes the kernel send a RST, which can destroy the response not yet read. */
+ * §9.6 asks us to shut down our writing half (closeWrite: shutdown(fd, SHUT_WR) in C), then read
+ * and discard for a moment: closing with unread bytes makes the kernel send a RST, which can
+ * destroy the response not yet read. */
 async function closeConnection(c: Connection, ending: Ending): Promise<void> {
   if (c.closed) return;
   if (ending === "gently") {
     try {
       setDeadline(c, "the client to take our bytes", c.site.server.config.sendTimeoutMs);
       await c.conn.closeWrite();
-      setDeadline(c, "the next request", LINGER_MS); // quiet: nothing is lost when this expires
+      setDeadline(c, "the client to close", LINGER_MS); // quiet: nothing is lost when it expires
       while (!c.closed && (await c.conn.read(c.buffer)) !== null) { /* discard */ }
     } catch { /* the client is gone already: nothing to drain */ }
   }
@@ -378,7 +380,7 @@ async function readRequestHead(c: Connection): Promise<HeadAnswer | undefined> {
 /** Parses the head at the front of the buffer and moves any bytes after it to the front. */
 function takeHead(c: Connection, end: number): HeadAnswer {
   const answer = parseRequestHead(c.buffer.subarray(0, end));
-  if (c.site.server.config.trace) traceReceived(c, end); // beyond the lab: tracing
+  if (c.site.server.config.trace) traceReceived(c, end); // part 20: --trace
   c.buffer.copyWithin(0, end, c.filled);
   c.filled -= end;
   c.requestLine = answer.kind === "head" ? answer.head.requestLine : answer.requestLine ?? "-";
@@ -397,17 +399,17 @@ function tooLarge(c: Connection): HeadAnswer {
 }
 
 /** answerRequest answers one request. A head we cannot parse gets its error status, and then the
- * connection closes: we cannot tell where the next request would start. */
+ * connection closes (frameReply closes when there is no head): where would the next one start? */
 async function answerRequest(c: Connection, answer: HeadAnswer): Promise<AfterReply> {
   c.sent = 0;
   c.bodyUnread = false;
   if (answer.kind === "error") return writeReply(c, statusReply(answer.status, answer.reason));
   const head = answer.head;
-  const body = await readRequestBody(c, head); // beyond the lab: request bodies, read or left unread
-  if (body === "client left") return "close";
-  if (!(body instanceof Uint8Array)) return writeReply(c, closing(body), head);
+  const bodyOrError = await readRequestBody(c, head); // part 14: the bytes, or a 400 or 501
+  if (bodyOrError === "client left") return "close";
+  if (!(bodyOrError instanceof Uint8Array)) return writeReply(c, closing(bodyOrError), head);
   try {
-    return await route(c, head, body);
+    return await route(c, head, bodyOrError);
   } catch (error) {
     if (isClientGone(error) || c.sent > 0) throw error;
     // An unexpected failure before any byte of the answer left: RFC 9110 §15.6.1, 500.
@@ -428,7 +430,7 @@ function route(c: Connection, head: RequestHead, body: Uint8Array): Promise<Afte
     return writeReply(c, redirectReply(head, httpsPort, c.local), head);
   }
   const target = resolveTarget(head.target, config.dotfiles);
-  const program = config.cgi ? cgiProgram(target) : undefined; // beyond the lab: CGI programs
+  const program = config.cgi ? cgiProgram(target) : undefined; // part 17: CGI, any method
   if (program !== undefined) return runCgi(c, head, program, body);
   const refusal = methodRefusal(head.method);
   if (refusal !== undefined) return writeReply(c, refusal, head);
@@ -444,7 +446,7 @@ function route(c: Connection, head: RequestHead, body: Uint8Array): Promise<Afte
 const INDEX_FILE = "index.html";
 
 /** A file found under the root: its real path, and the facts its Reply depends on. A small file
- * that the cache keeps (beyond the lab) also carries its bytes, and is sent from memory. */
+ * that the cache keeps (part 15) also carries its bytes, and is sent from memory. */
 interface FoundFile {
   path: string;
   facts: FileFacts;
@@ -458,8 +460,7 @@ type Lookup =
   | { kind: "missing" }
   | { kind: "forbidden" };
 
-/** serveFile finds the file a resolved target names, and answers with the Reply that lib/reply.ts
- * computes from the request and the file's facts (fileReply). */
+/** serveFile finds the file a target names, and answers with fileReply's Reply for it. */
 async function serveFile(
   c: Connection,
   head: RequestHead,
@@ -467,18 +468,19 @@ async function serveFile(
 ): Promise<AfterReply> {
   const { config, realRoot, cache } = c.site.server;
   const wanted = fileFor(realRoot, target.path, target.directory);
-  let found = cachedFile(cache, wanted); // beyond the lab: the cache, if it still holds this file
+  let found = cachedFile(cache, wanted); // part 15: the cache, if it still holds this file
   if (found === undefined) {
     found = await lookUp(wanted, realRoot);
-    await remember(cache, wanted, found); // beyond the lab: the cache keeps it for next time
+    await remember(cache, wanted, found); // part 15: kept for next time
   }
   if (found.kind !== "file") {
     const listed = found.kind === "missing" && target.directory && config.list;
-    if (listed) return listDirectory(c, head, target.path); // beyond the lab: folder listings
+    if (listed) return listDirectory(c, head, target.path); // part 16: --list
     return writeReply(c, noFileReply(found.kind, target), head);
   }
-  const reply = fileReply(head, found.file.facts, Date.now(), crypto.randomUUID());
-  if (config.trace) traceRangeOf(c, head, reply, found.file.facts.size); // beyond the lab: tracing
+  const boundary = crypto.randomUUID(); // of a multipart body: random, so not in the file
+  const reply = fileReply(head, found.file.facts, Date.now(), boundary);
+  if (config.trace) traceRangeOf(c, head, reply, found.file.facts.size); // part 20: --trace
   return writeReply(c, reply, head, found.file);
 }
 
@@ -494,12 +496,13 @@ function fileFor(realRoot: string, path: string, directory: boolean): string {
 async function lookUp(wanted: string, realRoot: string): Promise<Lookup> {
   try {
     const real = await Deno.realPath(wanted);
-    if (!isInsideRoot(real, realRoot)) return { kind: "missing" }; // a symlink out of the root
+    if (!isInsideRoot(real, realRoot)) return { kind: "missing" }; // out of the root: say nothing
     const info = await Deno.stat(real);
     if (info.isDirectory) return { kind: "directory" };
     if (!info.isFile) return { kind: "forbidden" };
     const stat = { size: info.size, mtimeMs: info.mtime?.getTime() ?? 0, ino: info.ino ?? 0 };
-    return { kind: "file", file: { path: real, facts: fileFacts(real, stat, Date.now()) } };
+    const facts = fileFacts(real, stat, Date.now()); // now: Last-Modified may not be later
+    return { kind: "file", file: { path: real, facts } };
   } catch (error) {
     if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
       return { kind: "missing" };
@@ -514,16 +517,16 @@ async function lookUp(wanted: string, realRoot: string): Promise<Lookup> {
 /** Bytes moved per read from a file and per write to a socket: a video streams in few system
  * calls, and 100 clients cost 100 × 256 KiB at most. */
 const CHUNK_SIZE = 256 * 1024;
-/** A response up to this size (one TLS record) is put together in the connection's own buffer;
- * a larger one gets a buffer of its own, up to CHUNK_SIZE, while it is sent. */
+/** A response up to this size (TLS's largest record) is put together in the connection's own
+ * buffer; a larger one gets a buffer of its own, up to CHUNK_SIZE, while it is sent. */
 const OUT_BYTES = 16 * 1024;
 
 const encoder = new TextEncoder();
 
 /** writeReply is the one place a response is written: frameReply (lib/reply.ts) adds the fields
- * every response carries and decides the framing, streamBody sends it, and it is logged — even
- * when the client left halfway, when the byte count shows how far it got. `head` is undefined
- * when no request could be read; `file` is where the Reply's byte ranges come from. */
+ * every response carries and decides the framing, streamBody sends it, and once a byte has left
+ * it is logged — even if the client left halfway: the byte count shows how far it got. `head`
+ * is undefined when no request could be read; `file` holds the Reply's byte ranges. */
 async function writeReply(
   c: Connection,
   reply: Reply,
@@ -531,10 +534,11 @@ async function writeReply(
   file?: FoundFile,
 ): Promise<AfterReply> {
   const framed = frameReply(c.bodyUnread ? closing(reply) : reply, head, currentDate());
+  // Errors are printed with their reason; 404s are everyday (a browser asks for /favicon.ico).
   if (reply.reason !== undefined && reply.status >= 400 && reply.status !== 404) {
     console.error(`tinyhttps: ${reply.status} to ${c.client}: ${printable(reply.reason)}`);
   }
-  if (c.site.server.config.trace) traceSent(c, framed.head); // beyond the lab: tracing
+  if (c.site.server.config.trace) traceSent(c, framed.head); // part 20: --trace
   try {
     await streamBody(c, framed, file);
   } finally {
@@ -551,6 +555,7 @@ async function streamBody(c: Connection, framed: Framed, file?: FoundFile): Prom
   const total = framed.head.length + framed.bodyLength;
   const out = total <= c.out.length ? c.out : new Uint8Array(Math.min(CHUNK_SIZE, total));
   let used = await putHead(c, out, framed.head);
+  // No body (HEAD, 304) opens no file; a file the cache holds is sent from memory.
   const fromDisk = file !== undefined && file.bytes === undefined && framed.body.length > 0;
   const handle = fromDisk ? await Deno.open(file.path) : undefined;
   try {
@@ -565,8 +570,8 @@ async function streamBody(c: Connection, framed: Framed, file?: FoundFile): Prom
   }
 }
 
-/** Puts the head at the start of the buffer, or sends it on its own if it does not fit (a CGI
- * program's many fields); returns how full the buffer is. */
+/** Puts the head at the start of the buffer (encodeInto reports how much of it fitted), or sends
+ * it on its own if it does not fit; returns how full the buffer is. */
 async function putHead(c: Connection, out: Uint8Array, head: string): Promise<number> {
   const put = encoder.encodeInto(head, out);
   c.headBytes = put.written;
@@ -639,7 +644,7 @@ function logResponse(c: Connection, status: number, bytes: number): void {
     status,
     bytes,
   });
-  queueLogLine(log, line); // beyond the lab: lines are written in batches
+  queueLogLine(log, line); // part 18: lines are written in batches
 }
 
 // ════ Part II: beyond the lab — one section per feature, each reached from one line of Part I ══
@@ -985,7 +990,7 @@ interface CacheEntry {
 /** cachedFile returns what lookUp() found for this path if the file is still the same version:
  * one statSync (size, modification time, inode: the ETag) instead of the asynchronous calls of
  * a lookup, and at most once per millisecond per file, since the ETag cannot tell two versions
- * within one millisecond apart anyway. LESSON.md part 14 weighs what this misses. */
+ * within one millisecond apart anyway. LESSON.md part 15 weighs what this misses. */
 function cachedFile(cache: FileCache, wanted: string): Lookup | undefined {
   const entry = cache.files.get(wanted);
   if (entry === undefined) return undefined;
@@ -1303,7 +1308,9 @@ function stopOnSignals(server: Server, listeners: Deno.Listener[]): void {
 
 async function shutDown(server: Server, listeners: Deno.Listener[]): Promise<void> {
   for (const listener of listeners) listener.close();
-  for (const c of server.open) if (c.waitingFor === "the next request") close(c);
+  for (const c of server.open) {
+    if (c.waitingFor === "the next request" || c.waitingFor === "the client to close") close(c);
+  }
   const until = performance.now() + SHUTDOWN_GRACE_MS;
   while (server.open.size > 0 && performance.now() < until) await sleep(50);
   const cut = server.open.size;

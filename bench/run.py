@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """bench/run.py — tinyhttps beside nginx and other file servers, measured in one run.
 
-    python3 bench/run.py [--seconds 5] [--rounds 3]   (needs wrk and nginx: apt-get install wrk nginx-light)
+    python3 bench/run.py [--seconds 5] [--rounds 3] [--compare DIR]
+                                                     (needs wrk and nginx: apt-get install wrk nginx-light)
 
 Every server serves the same folder on loopback, pinned to core 0; wrk runs on core 1
 (`taskset`). Each case runs each server for --seconds, in --rounds interleaved rounds, and
@@ -9,7 +10,9 @@ each cell is the median: the ratios are comparable even on a noisy machine; the 
 numbers are not. Writes bench/RESULTS.md
 (a table of numbers and ratios to nginx) and bench/results.svg (a chart of those ratios), and
 stops every server it started. Deno std's file_server is tried from the npm package deno-std;
-where it cannot run, RESULTS.md says why.
+where it cannot run, RESULTS.md says why. --compare DIR adds the tinyhttps of another checkout
+(an older commit: `git worktree add /tmp/before HEAD~3`) as one more server of the same run, so a
+change is measured against what it changed, round by round, and RESULTS.md gets a ratio column.
 """
 import argparse
 import os
@@ -27,6 +30,7 @@ PROJECT = os.path.dirname(HERE)
 os.environ["NO_COLOR"] = "1"  # plain error text in RESULTS.md
 DENO = os.environ.get("DENO") or shutil.which("deno") or "deno"
 CERT, KEY = f"{PROJECT}/certs/cert.pem", f"{PROJECT}/certs/key.pem"
+COMPARED = "tinyhttps at "  # the name of the --compare server, before its commit
 
 CASES = [
     # name, scheme, path, wrk options, what is measured
@@ -132,7 +136,18 @@ def wait_until_up(found, seconds=30):
                     os.killpg(proc.pid, signal.SIGTERM)
 
 
-def servers(root, workdir):
+def tinyhttps(project, root, http_port, https_port):
+    return start([DENO, "run", "--allow-net", "--allow-read", "--allow-ffi=/lib", f"{project}/server.ts",
+                  "--root", root, "--hostname", "127.0.0.1", "--http-port", str(http_port),
+                  "--https-port", str(https_port), "--quiet", "--no-redirect"])
+
+
+def commit_of(project):
+    out = subprocess.run(["git", "-C", project, "log", "-1", "--format=%h"], capture_output=True, text=True)
+    return out.stdout.strip() or os.path.basename(os.path.abspath(project))
+
+
+def servers(root, workdir, compare=None):
     """name → (process or None, http port, https port or None, note)."""
     nginx_conf = f"{workdir}/nginx.conf"
     with open(nginx_conf, "w") as f:
@@ -145,9 +160,10 @@ http {{ include /etc/nginx/mime.types; access_log off; sendfile on;
     ssl_certificate {CERT}; ssl_certificate_key {KEY}; root {root}; }} }}
 """)
     found = {}
-    found["tinyhttps"] = (start([DENO, "run", "--allow-net", "--allow-read", "--allow-ffi=/lib", f"{PROJECT}/server.ts",
-                                 "--root", root, "--hostname", "127.0.0.1", "--http-port", "18080",
-                                 "--https-port", "18443", "--quiet", "--no-redirect"]), 18080, 18443, "")
+    found["tinyhttps"] = (tinyhttps(PROJECT, root, 18080, 18443), 18080, 18443, "")
+    if compare:
+        found[COMPARED + commit_of(compare)] = (tinyhttps(compare, root, 19080, 19443), 19080, 19443,
+                                                 f"the tinyhttps of {compare}, for comparison")
     found["nginx (1 worker, sendfile)"] = (start(["nginx", "-c", nginx_conf]), 28080, 28443, "")
     found["python3 -m http.server"] = (
         start([sys.executable, "-m", "http.server", "-b", "127.0.0.1", "38080"], cwd=root), 38080, None, "")
@@ -201,13 +217,14 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=3, help="each cell is the median of these")
+    parser.add_argument("--compare", metavar="DIR", help="another tinyhttps checkout to run beside this one")
     args = parser.parse_args()
     for tool in ("wrk", "nginx", "taskset"):
         if not shutil.which(tool):
             sys.exit(f"bench: {tool} is needed (apt-get install wrk nginx-light util-linux)")
     root = make_root()
     workdir = tempfile.mkdtemp(prefix="tinyhttps-bench-run-")
-    found = servers(root, workdir)
+    found = servers(root, workdir, args.compare)
     samples = {}  # (case, server) → one wrk result per round
     peak = {}
     try:
@@ -249,9 +266,11 @@ def fmt(value, measure):
 def write_results(found, results, peak, args):
     names = list(found)
     ref = "nginx (1 worker, sendfile)"
+    compared = next((s for s in names if s.startswith(COMPARED)), None)
     lines = [
         "# Benchmark results", "",
-        f"Written by `python3 bench/run.py --seconds {args.seconds} --rounds {args.rounds}` on "
+        f"Written by `python3 bench/run.py --seconds {args.seconds} --rounds {args.rounds}"
+        f"{' --compare ' + args.compare if args.compare else ''}` on "
         f"{time.strftime('%Y-%m-%d')}: every server pinned",
         "to core 0, wrk (one thread) on core 1, loopback. Each cell is the median of "
         f"{args.rounds} runs of {args.seconds} s,",
@@ -259,8 +278,9 @@ def write_results(found, results, peak, args):
         "machine's noisy moments alike. Ratios are to nginx in the same run; for p99 latency, lower is",
         "better and the ratio is nginx's p99 divided by the server's (so above 1 is better there too).",
         "",
-        "| case | " + " | ".join(names) + " | tinyhttps ÷ nginx | tinyhttps ÷ Deno std |",
-        "|---|" + "---|" * len(names) + "---|---|",
+        "| case | " + " | ".join(names) + " | tinyhttps ÷ nginx | tinyhttps ÷ Deno std |" +
+        (f" tinyhttps ÷ {compared} |" if compared else ""),
+        "|---|" + "---|" * len(names) + "---|---|" + ("---|" if compared else ""),
     ]
     ratios = []
     for name, _, measure in ROWS:
@@ -277,9 +297,14 @@ def write_results(found, results, peak, args):
         std = results.get((name, "Deno std file_server"), (None,))[0]
         versus_std = (std / tiny if measure == "p99 ms" else tiny / std) if tiny and std else None
         row.append(f"{versus_std:.1f}×" if versus_std else "—")
+        if compared:
+            old = results.get((name, compared), (None,))[0]
+            versus_old = (old / tiny if measure == "p99 ms" else tiny / old) if tiny and old else None
+            row.append(f"{versus_old:.2f}×" if versus_old else "—")
         lines.append("| " + " | ".join(row) + " |")
     lines.append("| peak resident memory in the 100 MiB cases (MiB) | " +
-                 " | ".join(f"{peak[s]:.0f}" if s in peak else "—" for s in names) + " | | |")
+                 " | ".join(f"{peak[s]:.0f}" if s in peak else "—" for s in names) + " | | |" +
+                 (" |" if compared else ""))
     notes = [f"- {s}: {n}" for s, (_, _, _, n) in found.items() if n]
     if any(e for (_, e) in results.values()):
         notes.append("- ⚠: wrk reported errors or non-2xx answers for that cell.")

@@ -1,6 +1,6 @@
 // lib/multipart.ts — the frame around several ranges in one 206 (RFC 9110 §14.6).
-// Pure: it computes the part headers and the exact Content-Length; server.ts streams each part's
-// bytes from the file between these headers (see sendParts() in server.ts).
+// Pure: it computes the part headers and the exact Content-Length; fileReply (lib/reply.ts) puts
+// each part's byte range between these headers, and server.ts streams them from the file.
 
 import { type ByteRange, contentRange } from "./range.ts";
 

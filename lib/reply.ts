@@ -263,7 +263,7 @@ export function frameReply(reply: Reply, head: RequestHead | undefined, date: st
 
 /** bodyLength adds up the bytes of a body: each byte string's length, each range's last - first
  * + 1 (both ends count, as in `Content-Range: bytes 0-499/1000`, 500 bytes). */
-export function bodyLength(body: BodyPart[]): number {
+function bodyLength(body: BodyPart[]): number {
   let length = 0;
   for (const part of body) {
     length += part instanceof Uint8Array ? part.length : part.last - part.first + 1;

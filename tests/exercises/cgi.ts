@@ -1,12 +1,13 @@
-// tests/exercises/cgi.ts — your version of lib/cgi.ts (see tests/exercise.ts).
+// tests/exercises/cgi.ts — your version of lib/cgi.ts (see tests/tools/exercise.ts).
 // Write each function marked TODO, then: deno task exercise cgi
 
 // lib/cgi.ts — the Common Gateway Interface (RFC 3875), seed 001's §5.2: the server runs a program
 // for a request, tells it about the request in environment variables, gives it the body on
 // stdin, and turns what it prints into the response. Pure: server.ts runs the program (runCgi).
 
+import { closing, type Reply, statusReply } from "../../lib/reply.ts";
 import type { Field } from "../../lib/response.ts";
-import { fieldValue, findHeadEnd, type RequestHead } from "../../lib/request.ts";
+import { fieldValue, findHeadEnd, type RequestHead, TOKEN } from "../../lib/request.ts";
 
 /** What the server knows about a CGI request besides its head. */
 export interface CgiRequest {
@@ -65,4 +66,14 @@ export function parseCgiOutput(output: Uint8Array): CgiAnswer {
 export function splitCgiPath(path: string): { script: string; pathInfo: string } | undefined {
   // TODO: write splitCgiPath. Its lesson: "## splitCgiPath" in LESSON.md.
   throw new Error("TODO: splitCgiPath");
+}
+
+/** cgiReply is the Reply for what a program printed: the status and fields it asked for and
+ * the rest of its output as the body, or a 500 when parseCgiOutput found it unusable (the page
+ * says only that: the reason is for the server's log). A 1xx is an interim answer, never a
+ * final one (RFC 9110 §15.2), so a program that ends on one has failed as a gateway: 502
+ * (§15.6.3). Either failure closes the connection. */
+export function cgiReply(answer: CgiAnswer, output: Uint8Array): Reply {
+  // TODO: write cgiReply. Its lesson: "## cgiReply" in LESSON.md.
+  throw new Error("TODO: cgiReply");
 }

@@ -1,9 +1,11 @@
-// tests/exercises/conditional.ts — your version of lib/conditional.ts (see tests/exercise.ts).
+// tests/exercises/conditional.ts — your version of lib/conditional.ts (see tests/tools/exercise.ts).
 // Write each function marked TODO, then: deno task exercise conditional
 
 // lib/conditional.ts — validators and conditional requests (RFC 9110 §8.8, §13): "send it only
 // if it changed" (304), "change nothing unless it is still the version I have" (412), and
-// If-Range. Pure: the file's size and times are arguments; server.ts calls these in sendFile().
+// If-Range. Pure: the file's size and times are arguments; lib/reply.ts calls these (fileReply).
+
+import { MONTHS } from "../../lib/response.ts";
 
 /** What identifies one version of a file: its ETag and its modification time. */
 export interface Validators {
@@ -82,8 +84,6 @@ export function ifRangeAllows(
 
 const strongMatch = (a: string, b: string) => !a.startsWith("W/") && !b.startsWith("W/") && a === b;
 const weakMatch = (a: string, b: string) => a.replace(/^W\//, "") === b.replace(/^W\//, "");
-
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /** parseHttpDate reads the three date formats RFC 9110 §5.6.7 says "A recipient that parses a
  * timestamp value in an HTTP field MUST accept": IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`),

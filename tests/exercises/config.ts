@@ -1,4 +1,4 @@
-// tests/exercises/config.ts — your version of lib/config.ts (see tests/exercise.ts).
+// tests/exercises/config.ts — your version of lib/config.ts (see tests/tools/exercise.ts).
 // Write each function marked TODO, then: deno task exercise config
 
 // lib/config.ts — the command line of server.ts, read into a checked Config (or a readable error).

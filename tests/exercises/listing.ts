@@ -1,10 +1,11 @@
-// tests/exercises/listing.ts — your version of lib/listing.ts (see tests/exercise.ts).
+// tests/exercises/listing.ts — your version of lib/listing.ts (see tests/tools/exercise.ts).
 // Write each function marked TODO, then: deno task exercise listing
 
 // lib/listing.ts — the HTML page `--list` shows for a folder without an index.html.
 // Pure: server.ts reads the folder (Deno.readDir + stat) and passes the entries in.
 
-import { escapeHtml, httpDate } from "../../lib/response.ts";
+import { HTML, type Reply } from "../../lib/reply.ts";
+import { escapeHtml, htmlPage, httpDate } from "../../lib/response.ts";
 
 /** One entry of a folder, as server.ts found it. */
 export interface DirEntry {
@@ -24,4 +25,10 @@ export interface DirEntry {
 export function directoryListing(urlPath: string, entries: DirEntry[], dotfiles = false): string {
   // TODO: write directoryListing. Its lesson: "## directoryListing" in LESSON.md.
   throw new Error("TODO: directoryListing");
+}
+
+/** listingReply is the 200 that carries a folder's listing page (directoryListing). */
+export function listingReply(urlPath: string, entries: DirEntry[], dotfiles = false): Reply {
+  // TODO: write listingReply. Its lesson: "## listingReply" in LESSON.md.
+  throw new Error("TODO: listingReply");
 }

@@ -1,8 +1,12 @@
-// tests/exercises/log.ts — your version of lib/log.ts (see tests/exercise.ts).
+// tests/exercises/log.ts — your version of lib/log.ts (see tests/tools/exercise.ts).
 // Write each function marked TODO, then: deno task exercise log
 
 // lib/log.ts — one line per response, in the Common Log Format that Apache, nginx and every log
-// tool read. Pure: server.ts passes the time and prints the line (see logResponse there).
+// tool read, and the text that --trace and the startup banner print. Pure: server.ts passes the
+// time and prints the line (see logResponse there).
+
+import { bracketIPv6 } from "../../lib/redirect.ts";
+import { hexByte, MONTHS } from "../../lib/response.ts";
 
 /** What the access log records about one response. */
 export interface LogEntry {
@@ -17,7 +21,6 @@ export interface LogEntry {
   bytes: number;
 }
 
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const pad = (n: number) => String(n).padStart(2, "0");
 
 /** accessLogLine formats one entry in the Common Log Format (NCSA httpd, later Apache's "common"):
@@ -28,6 +31,15 @@ const pad = (n: number) => String(n).padStart(2, "0");
 export function accessLogLine(entry: LogEntry): string {
   // TODO: write accessLogLine. Its lesson: "## accessLogLine" in LESSON.md.
   throw new Error("TODO: accessLogLine");
+}
+
+/** printable makes text safe to print on a terminal: every control character — C0 (below U+0020),
+ * DEL and C1 (U+0080–U+009F), which include ESC, CSI and OSC, the starts of the sequences that
+ * move the cursor, clear the screen or set a window's title — becomes `\xNN`, so bytes a client
+ * sent can neither hide a line on the projector nor forge one. */
+export function printable(text: string): string {
+  // TODO: write printable. Its lesson: "## printable" in LESSON.md.
+  throw new Error("TODO: printable");
 }
 
 /** traceHead shows a message head as it crossed the wire, for `--trace` on a projector: one line

@@ -1,9 +1,9 @@
-// tests/exercises/multipart.ts — your version of lib/multipart.ts (see tests/exercise.ts).
+// tests/exercises/multipart.ts — your version of lib/multipart.ts (see tests/tools/exercise.ts).
 // Write each function marked TODO, then: deno task exercise multipart
 
 // lib/multipart.ts — the frame around several ranges in one 206 (RFC 9110 §14.6).
-// Pure: it computes the part headers and the exact Content-Length; server.ts streams each part's
-// bytes from the file between these headers (see sendParts() in server.ts).
+// Pure: it computes the part headers and the exact Content-Length; fileReply (lib/reply.ts) puts
+// each part's byte range between these headers, and server.ts streams them from the file.
 
 import { type ByteRange, contentRange } from "../../lib/range.ts";
 

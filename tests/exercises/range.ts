@@ -1,9 +1,9 @@
-// tests/exercises/range.ts — your version of lib/range.ts (see tests/exercise.ts).
+// tests/exercises/range.ts — your version of lib/range.ts (see tests/tools/exercise.ts).
 // Write each function marked TODO, then: deno task exercise range
 
 // lib/range.ts — byte ranges (RFC 9110 §14): which bytes of a file a `Range` header asks for,
 // and the `Content-Range` values that describe them. Pure arithmetic: the size is an argument.
-// server.ts streams the parts (streamBody) and builds multipart bodies with lib/multipart.ts.
+// fileReply (lib/reply.ts) turns the answer into a Reply; server.ts streams the parts.
 
 /** One satisfiable range, both offsets inclusive, as in `Content-Range: bytes 0-499/1000`. */
 export interface ByteRange {
@@ -11,7 +11,7 @@ export interface ByteRange {
   last: number;
 }
 
-/** parseRange's answer; server.ts turns each kind into a status. */
+/** parseRange's answer; fileReply (lib/reply.ts) turns each kind into a status. */
 export type RangeAnswer =
   | { kind: "whole" } // 200: ignore the header, send the whole file
   | { kind: "parts"; parts: ByteRange[] } // 206: one part, or multipart/byteranges for several

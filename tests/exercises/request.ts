@@ -1,4 +1,4 @@
-// tests/exercises/request.ts — your version of lib/request.ts (see tests/exercise.ts).
+// tests/exercises/request.ts — your version of lib/request.ts (see tests/tools/exercise.ts).
 // Write each function marked TODO, then: deno task exercise request
 
 // lib/request.ts — reading an HTTP/1.1 request head (RFC 9112 §2–§6) from text into a value.
@@ -44,10 +44,17 @@ export interface HttpError {
 /** parseRequestHead's answer: a head, or the error status that the bytes deserve. */
 export type HeadAnswer = { kind: "head"; head: RequestHead } | HttpError;
 
-const error = (status: number, reason: string): HttpError => ({ kind: "error", status, reason });
+/** httpError is the answer of a parser that found the status a request deserves: `status` and
+ * one sentence saying what was wrong and which rule says so (RFC 9110 §15.5: "the server SHOULD
+ * send a representation containing an explanation of the error situation"). */
+export function httpError(status: number, reason: string): HttpError {
+  // TODO: write httpError. Its lesson: "## httpError" in LESSON.md.
+  throw new Error("TODO: httpError");
+}
 
-/** RFC 9110 §5.6.2: token = 1*tchar; method and field names are tokens. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** RFC 9110 §5.6.2: token = 1*tchar; method and field names are tokens (and so are the field
+ * names a CGI program prints, lib/cgi.ts). */
+export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** RFC 9110 §5.5: field values are visible ASCII, SP, HTAB and obs-text; never CR, LF or NUL. */
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 /** RFC 9112 §3.2: the request-target is visible ASCII (URI characters); no spaces, no controls. */
@@ -57,7 +64,8 @@ const VERSION = /^HTTP\/(\d)\.(\d)$/;
 /** RFC 3986 §3.2.2 + §3.2.3: Host = uri-host [ ":" port ], where uri-host is an IP literal in
  * brackets, or a reg-name (which includes dotted IPv4). Nothing here can contain "/", "@" or "\",
  * so a checked Host can never smuggle a path or a user name into a redirect. */
-const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)(?::\d*)?$/;
+const HOST_FIELD =
+  /^(?:\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)(?::\d*)?$/;
 
 /** findHeadEnd finds where the request head ends in `bytes[0 .. length)`, looking from `from`
  * on, and returns the index just past the empty line, or -1 if the head is not complete yet.

@@ -1,9 +1,10 @@
-// tests/exercises/response.ts — your version of lib/response.ts (see tests/exercise.ts).
+// tests/exercises/response.ts — your version of lib/response.ts (see tests/tools/exercise.ts).
 // Write each function marked TODO, then: deno task exercise response
 
 // lib/response.ts — the bytes a response starts with (RFC 9112 §4, RFC 9110 §6–§8): status
 // line, header fields, dates, media types, and the small HTML page every error carries.
-// Pure: the time is an argument. server.ts writes what these return (see writeHead there).
+// Pure: the time is an argument. lib/reply.ts puts them together (frameReply), and server.ts
+// writes what that returns (writeReply).
 
 import { STATUS_TEXT } from "@std/http";
 import { contentType } from "@std/media-types";
@@ -19,6 +20,22 @@ export function reasonPhrase(status: number): string {
   // TODO: write reasonPhrase. Its lesson: "## reasonPhrase" in LESSON.md.
   throw new Error("TODO: reasonPhrase");
 }
+
+/** The month names of HTTP-dates (RFC 9110 §5.6.7) and of the access log, in order. */
+export const MONTHS = [
+  "Jan",
+  "Feb",
+  "Mar",
+  "Apr",
+  "May",
+  "Jun",
+  "Jul",
+  "Aug",
+  "Sep",
+  "Oct",
+  "Nov",
+  "Dec",
+];
 
 /** httpDate formats a time (milliseconds since 1970) as an IMF-fixdate, the one date format a
  * server may send: RFC 9110 §5.6.7, "Sun, 06 Nov 1994 08:49:37 GMT". */
@@ -59,10 +76,28 @@ export function statusPage(status: number, reason: string): string {
   throw new Error("TODO: statusPage");
 }
 
+/** htmlPage is the frame of every page the server makes itself (error pages, folder listings):
+ * a doctype, the charset (so a browser never guesses it, RFC 9110 §8.3.2), a title repeated as
+ * the heading, the content, and the server's name at the foot. `title` and `content` are HTML
+ * already: whoever puts text from a request into them escapes it first (escapeHtml). */
+export function htmlPage(title: string, content: string): string {
+  // TODO: write htmlPage. Its lesson: "## htmlPage" in LESSON.md.
+  throw new Error("TODO: htmlPage");
+}
+
 /** escapeHtml replaces the five characters HTML gives meaning to, so text shows as text. */
 export function escapeHtml(text: string): string {
   // TODO: write escapeHtml. Its lesson: "## escapeHtml" in LESSON.md.
   throw new Error("TODO: escapeHtml");
+}
+
+/** hexByte is the two upper-case hex digits of a character below U+0100: "A" → "41". A URI
+ * writes a byte it cannot carry as `%41` (RFC 3986 §2.1: "For consistency, URI producers and
+ * normalizers should use uppercase hexadecimal digits"), and the access log writes one that
+ * could forge a line as `\x41`: both are made from these two digits. */
+export function hexByte(char: string): string {
+  // TODO: write hexByte. Its lesson: "## hexByte" in LESSON.md.
+  throw new Error("TODO: hexByte");
 }
 
 /** connectionFields says whether this connection stays open, in the response (RFC 9112 §9.6:

@@ -1,4 +1,4 @@
-// tests/exercises/socket.ts — your version of lib/socket.ts (see tests/exercise.ts).
+// tests/exercises/socket.ts — your version of lib/socket.ts (see tests/tools/exercise.ts).
 // Write each function marked TODO, then: deno task exercise socket
 
 // lib/socket.ts — reading the C socket structures the kernel fills in (sockaddr, RFC 3493 §3.3).

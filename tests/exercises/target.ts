@@ -1,19 +1,17 @@
-// tests/exercises/target.ts — your version of lib/target.ts (see tests/exercise.ts).
+// tests/exercises/target.ts — your version of lib/target.ts (see tests/tools/exercise.ts).
 // Write each function marked TODO, then: deno task exercise target
 
 // lib/target.ts — from a request-target to a path under the web root (RFC 9112 §3.2, RFC 3986).
 // Pure: it never touches the disk. server.ts joins the answer to the root, then checks with
 // isInsideRoot() that the real path (symlinks followed) did not leave it.
 
-import type { HttpError } from "../../lib/request.ts";
+import { type HttpError, httpError } from "../../lib/request.ts";
 
 /** resolveTarget's answer: a path relative to the root ("" is the root itself), whether the
  * target ended in "/" (a directory: serve its index), and the query, kept for redirects. */
 export type TargetAnswer =
   | { kind: "path"; path: string; directory: boolean; query: string }
   | HttpError;
-
-const error = (status: number, reason: string): HttpError => ({ kind: "error", status, reason });
 
 /** resolveTarget turns a request-target into a safe path relative to the root:
  * 1. origin-form ("/a/b?q") is used as it is; absolute-form ("http://host/a/b?q") is accepted,
