@@ -119,7 +119,9 @@ export function parseConfig(args: string[]): ConfigAnswer {
     string: [...STRING_FLAGS, ...Object.keys(TIMEOUT_FLAGS), "max-connections"],
     boolean: BOOLEAN_FLAGS,
     default: DEFAULTS,
-    unknown: (arg: string) => void unknown.push(arg),
+    unknown: (arg: string) => {
+      unknown.push(arg);
+    },
   });
   if (unknown.length > 0) return { kind: "error", message: `Unknown option: ${unknown[0]}` };
   if (flags.help) return { kind: "help" };
@@ -127,20 +129,22 @@ export function parseConfig(args: string[]): ConfigAnswer {
   if (empty !== undefined) return { kind: "error", message: `Option --${empty} needs a value` };
   const numbers = readNumbers(flags);
   if (typeof numbers === "string") return { kind: "error", message: numbers };
-  return {
-    kind: "config",
-    config: {
-      ...{ root: flags.root, hostname: flags.hostname, configFile: flags.config ?? "" },
-      ...{
-        cert: flags.cert ?? "certs/cert.pem",
-        key: flags.key ?? "certs/key.pem",
-        log: flags.log,
-      },
-      ...{ dotfiles: flags.dotfiles, quiet: flags.quiet, trace: flags.trace, list: flags.list },
-      ...{ noRedirect: flags["no-redirect"], cgi: flags.cgi },
-      ...numbers,
-    },
+  const config: Config = {
+    root: flags.root,
+    hostname: flags.hostname,
+    configFile: flags.config ?? "",
+    cert: flags.cert ?? "certs/cert.pem",
+    key: flags.key ?? "certs/key.pem",
+    log: flags.log,
+    dotfiles: flags.dotfiles,
+    quiet: flags.quiet,
+    trace: flags.trace,
+    list: flags.list,
+    noRedirect: flags["no-redirect"],
+    cgi: flags.cgi,
+    ...numbers,
   };
+  return { kind: "config", config };
 }
 
 type Numbers = Pick<
@@ -175,9 +179,14 @@ function readNumbers(flags: Record<string, string | undefined>): Numbers | strin
   if (httpPort === undefined) return "--http-port must be 0–65535";
   if (httpsPort === undefined) return "--https-port must be 0–65535";
   return {
-    ...{ httpPort, httpsPort, maxConnections, cgiTimeoutMs: ms["cgi-timeout"] },
-    ...{ headerTimeoutMs: ms["header-timeout"], idleTimeoutMs: ms["idle-timeout"] },
-    ...{ handshakeTimeoutMs: ms["handshake-timeout"], sendTimeoutMs: ms["send-timeout"] },
+    httpPort,
+    httpsPort,
+    maxConnections,
+    cgiTimeoutMs: ms["cgi-timeout"],
+    headerTimeoutMs: ms["header-timeout"],
+    idleTimeoutMs: ms["idle-timeout"],
+    handshakeTimeoutMs: ms["handshake-timeout"],
+    sendTimeoutMs: ms["send-timeout"],
   };
 }
 
