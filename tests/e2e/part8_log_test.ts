@@ -1,10 +1,18 @@
 // server.ts parts 8 (Log the response) and 18 (Writing the access log in batches), over real
 // sockets: one Common Log Format line per response, on stdout or appended to --log FILE, and a
-// --log path Deno may not write.
+// --log path Deno may not write, and one that cannot be written.
 
 import { assert, assertEquals, assertMatch } from "@std/assert";
 import { join } from "@std/path";
-import { eventually, get, PROJECT, request, runServer, serveFixture } from "./helpers.ts";
+import {
+  eventually,
+  get,
+  PROJECT,
+  request,
+  runServer,
+  serveFixture,
+  startServer,
+} from "./helpers.ts";
 
 Deno.test("server.ts part 8: log the response", async (t) => {
   const site = await serveFixture();
@@ -80,4 +88,20 @@ Deno.test("server.ts part 18: --log to a path Deno may not write: exit 1 saying 
   ]);
   assertEquals(code, 1);
   assert(output.includes("--allow-write=/tmp/x.log") && output.includes("logs/access.log"), output);
+});
+
+Deno.test("server.ts part 18: a log that cannot be written (--log /dev/full) is reported once, and serving goes on", async () => {
+  // Deno grants a device such as /dev/full only with --allow-all.
+  const server = await startServer(["--log", "/dev/full"], undefined, ["--allow-all"]);
+  try {
+    for (let i = 0; i < 4; i++) {
+      const r = await request(server.httpsPort, true, get("/index.html"));
+      assertEquals(r.status, 200); // before: the first failed write (ENOSPC) ended the process
+      await new Promise((wake) => setTimeout(wake, 120)); // let a batch be written (and fail)
+    }
+    const said = server.lines.filter((l) => l.includes("cannot write the access log"));
+    assertEquals(said.length, 1, server.lines.join("\n"));
+  } finally {
+    await server.stop();
+  }
 });

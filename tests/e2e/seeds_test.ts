@@ -4,11 +4,14 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { join } from "@std/path";
 import {
+  connect,
   eventually,
   get,
   PROJECT,
   request,
+  ResponseReader,
   runServer,
+  send,
   type Server,
   startServer,
 } from "./helpers.ts";
@@ -33,6 +36,22 @@ async function makeRoot(): Promise<string> {
     "printf 'Status: 404 Not Found\\r\\nContent-Type: text/plain\\r\\n\\r\\nnope'",
   );
   await script("plain.txt", "echo not a program", 0o644);
+  // Its helper leaves the program's process group, so the group is gone at the timeout.
+  await script("escape.sh", "setsid sleep 3 & printf 'Content-Type: text/plain\\n\\nhi'");
+  await script(
+    "big.sh",
+    "printf 'Content-Type: text/plain\\n\\n'; head -c 300000 /dev/zero | tr '\\0' a",
+  );
+  const forged = "HTTP/1.1 200 OK\\r\\nX-Injected: yes\\r\\nContent-Length: 0\\r\\n\\r\\n";
+  await script(
+    "notmodified.sh",
+    `printf 'Status: 304 Not Modified\\nContent-Type: text/plain\\n\\n${forged}'`,
+  );
+  await script(
+    "nocontent.sh",
+    `printf 'Status: 204 No Content\\nContent-Type: text/plain\\n\\n${forged}'`,
+  );
+  await script("interim.sh", "printf 'Status: 103 Early Hints\\nContent-Type: text/plain\\n\\nx'");
   await Deno.writeTextFile(join(root, "files/<script>.html"), "x");
   await Deno.writeTextFile(join(root, "files/<img src=x onerror=alert(1)>.txt"), "x");
   await Deno.writeTextFile(join(root, "files/b.txt"), "bb");
@@ -208,5 +227,47 @@ Deno.test("server.ts an unexpected failure is a 500: detail in the log, a plain 
       s.lines.join("\n"),
     );
     assertMatch((await request(s.httpsPort, true, get("/files/b.txt"))).text, /^bb$/); // and the server is fine
+  });
+});
+
+Deno.test("server.ts --cgi: a program whose process group is gone at --cgi-timeout does not end the server", async () => {
+  await withServer(["--cgi", "--cgi-timeout", "1", "--quiet"], async (s) => {
+    // Before: Deno.kill(-pid) threw ESRCH inside the timer, and the whole server exited.
+    const r = await cgi(s, get("/cgi-bin/escape.sh"));
+    assertEquals(r.status, 500);
+    assertEquals((await cgi(s, get("/cgi-bin/hello.sh"))).status, 200);
+  });
+});
+
+Deno.test("server.ts --cgi: an answer larger than the send buffer (300,000 bytes) arrives whole", async () => {
+  await withServer(["--cgi", "--quiet"], async (s) => {
+    const r = await cgi(s, get("/cgi-bin/big.sh"));
+    // Before: the head went out, then a RangeError, and not one byte of the body.
+    assertEquals([r.status, r.body.length, r.text.slice(0, 3)], [200, 300_000, "aaa"]);
+  });
+});
+
+for (const [script, status] of [["notmodified.sh", 304], ["nocontent.sh", 204]] as const) {
+  Deno.test(`server.ts --cgi: a ${status} from a program sends no body, so none can pose as the next response`, async () => {
+    await withServer(["--cgi", "--quiet"], async (s) => {
+      const conn = await connect(s.httpsPort, true);
+      try {
+        await send(conn, get(`/cgi-bin/${script}`) + get("/cgi-bin/hello.sh"));
+        const reader = new ResponseReader(conn);
+        const first = await reader.read(true);
+        assertEquals([first?.status, first?.headers.get("content-length")], [status, undefined]);
+        const second = await reader.read();
+        // Before: the program's body was sent after the head, and read as this response.
+        assertEquals([second?.status, second?.headers.get("x-injected")], [200, undefined]);
+      } finally {
+        conn.close();
+      }
+    });
+  });
+}
+
+Deno.test("server.ts --cgi: a program that ends on an interim 1xx status is a 502 (RFC 9110 §15.2)", async () => {
+  await withServer(["--cgi", "--quiet"], async (s) => {
+    assertEquals((await cgi(s, get("/cgi-bin/interim.sh"))).status, 502);
   });
 });
