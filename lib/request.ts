@@ -59,9 +59,11 @@ const TARGET = /^[\x21-\x7e]+$/;
 const VERSION = /^HTTP\/(\d)\.(\d)$/;
 /** RFC 3986 §3.2.2 + §3.2.3: Host = uri-host [ ":" port ], where uri-host is an IP literal in
  * brackets, or a reg-name (which includes dotted IPv4). Nothing here can contain "/", "@" or "\",
- * so a checked Host can never smuggle a path or a user name into a redirect. */
+ * so a checked Host can never smuggle a path or a user name into a redirect. The host may not be
+ * empty: a server names its own resources, and RFC 9112 §3.3 lets it refuse a request whose
+ * authority is empty (as nginx does). */
 const HOST_FIELD =
-  /^(?:\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)(?::\d*)?$/;
+  /^(?:\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})+)(?::\d*)?$/;
 
 /** findHeadEnd finds where the request head ends in `bytes[0 .. length)`, looking from `from`
  * on, and returns the index just past the empty line, or -1 if the head is not complete yet.
@@ -93,7 +95,8 @@ export function headTooLargeStatus(bytes: Uint8Array, length: number): 414 | 431
  *   colon"), obs-fold (§5.2), or an HTTP/1.1 request without exactly one valid Host (§3.2:
  *   "A server MUST respond with a 400 (Bad Request) status code to any HTTP/1.1 request message
  *   that lacks a Host header field and to any request message that contains more than one Host
- *   header field line or a Host header field with an invalid field value");
+ *   header field line or a Host header field with an invalid field value"; an empty Host, and a
+ *   target with a fragment ("#"), which no request-target form has, are refused too);
  * - 414 for a target longer than MAX_TARGET_LENGTH, 431 for more than MAX_FIELD_COUNT fields;
  * - 505 for a major version other than 1 (RFC 9110 §15.6.6).
  * Method names are not judged here: see classifyMethod(). */
@@ -156,6 +159,9 @@ function parseRequestLine(line: string): RequestLine | HttpError {
   }
   if (!TARGET.test(target)) {
     return httpError(400, "the request-target holds a space, a control or a non-ASCII byte");
+  }
+  if (target.includes("#")) {
+    return httpError(400, "a fragment (#...) is never part of a request-target (RFC 9112 §3.2)");
   }
   const match = VERSION.exec(version);
   if (match === null) return httpError(400, "the HTTP version is malformed (RFC 9112 §2.3)");

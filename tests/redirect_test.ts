@@ -26,7 +26,7 @@ const rows: [rule: string, request: RequestHead, httpsPort: number, want: string
   ["absolute-form: no path becomes '/'",               head("http://a.example", "b"),       443,  "https://a.example/"],
   ["asterisk-form goes to '/'",                        head("*", "h"),                      443,  "https://h/"],
   ["HTTP/1.0 without Host uses the local address",     head("/a", undefined, "1.0"),        443,  "https://10.0.0.1/a"],
-  ["an empty Host uses the local address",             head("/a", ""),                      443,  "https://10.0.0.1/a"],
+  ["a percent-encoded Host uses the local address",    head("/a", "%41"),                   443,  "https://10.0.0.1/a"],
   ["characters outside a URI are percent-encoded",     head("/a\"<b>{}|^`", "h"),           443,  "https://h/a%22%3Cb%3E%7B%7D%7C%5E%60"],
 ];
 for (const [rule, request, httpsPort, want] of rows) {
