@@ -31,7 +31,10 @@ export interface CgiRequest {
  * occurrences of "-" replaced with "_" and has "HTTP_" prepended"). Left out on purpose:
  * `Proxy` (a header named Proxy would become HTTP_PROXY, which many programs obey as their
  * outgoing proxy: the "httpoxy" hole, CVE-2016-5385), Authorization (§4.1.18 lets the server
- * withhold it), and Content-Length/Content-Type, which have their own variables. */
+ * withhold it), Content-Length/Content-Type, which have their own variables, and every name
+ * with an "_" in it: "X_Forwarded_For" would become the same HTTP_X_FORWARDED_FOR as
+ * "X-Forwarded-For" and overwrite it, so a client could forge what the program trusts (nginx and
+ * Apache drop such names too). */
 export function cgiEnvironment(request: CgiRequest): Record<string, string> {
   const { head } = request;
   const env: Record<string, string> = {
@@ -57,6 +60,7 @@ export function cgiEnvironment(request: CgiRequest): Record<string, string> {
   if (type !== undefined) env.CONTENT_TYPE = type;
   for (const [name, values] of head.fields) {
     if (["proxy", "authorization", "content-length", "content-type"].includes(name)) continue;
+    if (name.includes("_")) continue;
     env[`HTTP_${name.toUpperCase().replaceAll("-", "_")}`] = values.join(", ");
   }
   return env;

@@ -72,6 +72,21 @@ Deno.test("cgiEnvironment() never sets HTTP_PROXY from a Proxy header (httpoxy, 
   assertEquals([env.HTTP_PROXY, env.HTTP_AUTHORIZATION], [undefined, undefined]);
 });
 
+Deno.test("cgiEnvironment() drops header names with '_', which could overwrite another's HTTP_ variable", () => {
+  const env = cgiEnvironment(
+    request(
+      "GET /cgi-bin/x HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: 1.1.1.1\r\nX_Forwarded_For: 6.6.6.6\r\n" +
+        "Content_Length: 99\r\nHTTP_HOST: evil\r\n\r\n",
+    ),
+  );
+  assertEquals([env.HTTP_X_FORWARDED_FOR, env.HTTP_CONTENT_LENGTH, env.HTTP_HTTP_HOST], [
+    "1.1.1.1",
+    undefined,
+    undefined,
+  ]);
+  assertEquals(env.HTTP_HOST, "a");
+});
+
 const out = (text: string) => parseCgiOutput(new TextEncoder().encode(text));
 // deno-fmt-ignore
 const outputs: [rule: string, text: string, want: CgiAnswer][] = [
