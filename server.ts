@@ -185,9 +185,9 @@ interface Connection {
   /** Requests read so far; the request line being answered ("-" if none could be read). */
   requests: number;
   requestLine: string;
-  /** The request's body was left unread: its end is unknown, so the connection closes after
-   * the answer (part 14). */
-  bodyUnread: boolean;
+  /** Why the request's body was left unread, if it was: its end is unknown, so the connection
+   * closes after the answer (part 14). */
+  bodyUnread?: "chunked" | "too large";
   /** Bytes of this response sent so far, and how many were its head. Once one byte has gone,
    * a failure can no longer be answered, only end the connection. */
   sent: number;
@@ -250,7 +250,6 @@ function newConnection(conn: Deno.TcpConn | Deno.TlsConn, site: Site): Connectio
     out: new Uint8Array(OUT_BYTES),
     requests: 0,
     requestLine: "-",
-    bodyUnread: false,
     sent: 0,
     headBytes: 0,
     waitingFor: "nothing",
@@ -402,7 +401,7 @@ function tooLarge(c: Connection): HeadAnswer {
  * connection closes (frameReply closes when there is no head): where would the next one start? */
 async function answerRequest(c: Connection, answer: HeadAnswer): Promise<AfterReply> {
   c.sent = 0;
-  c.bodyUnread = false;
+  c.bodyUnread = undefined;
   if (answer.kind === "error") return writeReply(c, statusReply(answer.status, answer.reason));
   const head = answer.head;
   const bodyOrError = await readRequestBody(c, head); // part 14: the bytes, or a 400 or 501
@@ -934,11 +933,11 @@ async function readRequestBody(
     case "none":
       return NO_BODY;
     case "chunked":
-      c.bodyUnread = true;
+      c.bodyUnread = "chunked";
       return NO_BODY;
     case "length":
       if (framing.length > MAX_REQUEST_BODY) {
-        c.bodyUnread = true;
+        c.bodyUnread = "too large";
         return NO_BODY;
       }
       return await readBody(c, framing.length) ?? "client left";
@@ -1100,8 +1099,12 @@ async function runCgi(
     const reason = `${head.method} is not allowed for CGI programs.`;
     return writeReply(c, statusReply(405, reason, [["Allow", "GET, HEAD, POST"]]), head);
   }
-  if (c.bodyUnread) {
+  if (c.bodyUnread === "chunked") {
     return writeReply(c, statusReply(411, "A CGI request body needs a Content-Length."), head);
+  }
+  if (c.bodyUnread === "too large") {
+    const reason = `A CGI request body may be ${MAX_REQUEST_BODY} bytes at most.`;
+    return writeReply(c, statusReply(413, reason), head); // RFC 9110 §15.5.14
   }
   const found = await lookUp(join(realRoot, "cgi-bin", program.script), realRoot);
   if (found.kind !== "file") {

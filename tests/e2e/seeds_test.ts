@@ -271,3 +271,14 @@ Deno.test("server.ts --cgi: a program that ends on an interim 1xx status is a 50
     assertEquals((await cgi(s, get("/cgi-bin/interim.sh"))).status, 502);
   });
 });
+
+Deno.test("server.ts --cgi: a body over 1 MiB is 413 Content Too Large, a chunked one 411", async () => {
+  await withServer(["--cgi", "--quiet"], async (s) => {
+    const big = "POST /cgi-bin/hello.sh HTTP/1.1\r\nHost: a\r\nContent-Length: 2000000\r\n\r\nxyz";
+    // Before: 411 Length Required, although the request has a length.
+    assertEquals((await cgi(s, big)).status, 413);
+    const chunked =
+      "POST /cgi-bin/hello.sh HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n";
+    assertEquals((await cgi(s, chunked + "3\r\nabc\r\n0\r\n\r\n")).status, 411);
+  });
+});
