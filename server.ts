@@ -62,6 +62,8 @@ interface Server {
   realRoot: string;
   /** The HTTPS port actually bound (differs from the flag when the flag is 0). */
   httpsPort: number;
+  /** The TLS private key's file (device, inode): never served, even from under the root. */
+  keyFile?: FileIdentity;
   /** Every open connection: the watchdog checks their deadlines, shutdown waits for them. */
   open: Set<Connection>;
   /** performance.now() as of the last watchdog tick: deadlines need no finer clock. */
@@ -347,11 +349,10 @@ function close(c: Connection): void {
 
 // ── 4. Read the request head: bytes until the empty line ───────────────────────────────────────
 
-/** readRequestHead reads until the buffer holds a whole head (up to its empty line), then parses
- * it. TCP is a stream of bytes, not of messages: one read may return half a request line, or two
- * requests, so we loop and search. An idle connection may wait `--idle-timeout` for the next
- * request's first byte; from then, the head must come within `--header-timeout`. Returns
- * undefined when the client closed (read() returns null: its FIN arrived) or a deadline passed. */
+/** readRequestHead reads until the buffer holds a whole head (up to its empty line), and parses
+ * it. TCP carries bytes, not messages: one read may return half a request line, or two requests.
+ * The next request's first byte may take `--idle-timeout`, the rest of its head `--header-timeout`.
+ * Returns undefined when the client closed (read() returns null: its FIN) or a deadline passed. */
 async function readRequestHead(c: Connection): Promise<HeadAnswer | undefined> {
   const { idleTimeoutMs, headerTimeoutMs } = c.site.server.config;
   if (c.filled === 0) setDeadline(c, "the next request", idleTimeoutMs);
@@ -469,7 +470,7 @@ async function serveFile(
   const wanted = fileFor(realRoot, target.path, target.directory);
   let found = cachedFile(cache, wanted); // part 15: the cache, if it still holds this file
   if (found === undefined) {
-    found = await lookUp(wanted, realRoot);
+    found = await lookUp(wanted, c.site.server);
     await remember(cache, wanted, found); // part 15: kept for next time
   }
   if (found.kind !== "file") {
@@ -492,13 +493,14 @@ function fileFor(realRoot: string, path: string, directory: boolean): string {
 
 /** lookUp resolves symlinks (realPath), refuses anything that lands outside the root, and only
  * hands out regular files: a FIFO or a device under the root would block or never end. */
-async function lookUp(wanted: string, realRoot: string): Promise<Lookup> {
+async function lookUp(wanted: string, server: Server): Promise<Lookup> {
   try {
     const real = await Deno.realPath(wanted);
-    if (!isInsideRoot(real, realRoot)) return { kind: "missing" }; // out of the root: say nothing
+    if (!isInsideRoot(real, server.realRoot)) return { kind: "missing" }; // say nothing of it
     const info = await Deno.stat(real);
     if (info.isDirectory) return { kind: "directory" };
     if (!info.isFile) return { kind: "forbidden" };
+    if (isKeyFile(info, server.keyFile)) return { kind: "missing" }; // part 9: the TLS key
     const stat = { size: info.size, mtimeMs: info.mtime?.getTime() ?? 0, ino: info.ino ?? 0 };
     const facts = fileFacts(real, stat, Date.now()); // now: Last-Modified may not be later
     return { kind: "file", file: { path: real, facts } };
@@ -753,6 +755,7 @@ function newServer(config: Config, realRoot: string, httpsPort: number, log: Log
     config,
     realRoot,
     httpsPort,
+    keyFile: fileIdentity(config.key),
     open: new Set<Connection>(),
     clock: performance.now(),
     cache: { files: new Map(), bytes: 0 },
@@ -761,6 +764,27 @@ function newServer(config: Config, realRoot: string, httpsPort: number, log: Log
     responses: 0,
     stopping: false,
   };
+}
+
+/** A file as the file system knows it, whatever its name: hard links and symlinks share it. */
+interface FileIdentity {
+  dev: number;
+  ino: number;
+}
+
+function fileIdentity(path: string): FileIdentity | undefined {
+  try {
+    const info = Deno.statSync(path);
+    return info.dev !== null && info.ino !== null ? { dev: info.dev, ino: info.ino } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The lab's handout keeps its key in keys/ of the folder the server runs from: served as a
+ * file, it would let anyone decrypt recorded traffic and pose as the server. */
+function isKeyFile(info: Deno.FileInfo, key: FileIdentity | undefined): boolean {
+  return key !== undefined && info.dev === key.dev && info.ino === key.ino;
 }
 
 // ── 10. The config file (--config) ─────────────────────────────────────────────────────────────
@@ -797,6 +821,7 @@ function announce(
     certificate = x509.subject.replaceAll("\n", ", ");
     expiresMs = Date.parse(x509.validTo);
   } catch { /* Deno's TLS accepted it, so it is fine; we just cannot describe it */ }
+  warnIfKeyUnderRoot(server.config, server.realRoot);
   console.log(startupBanner({
     root: server.realRoot,
     addresses: listeningAddresses(https.hostname),
@@ -808,6 +833,21 @@ function announce(
     nowMs: Date.now(),
     nagle,
   }));
+}
+
+/** Says so at startup when the key lies under the root: it is never served, but should move. */
+function warnIfKeyUnderRoot(config: Config, realRoot: string): void {
+  let realKey: string;
+  try {
+    realKey = Deno.realPathSync(config.key);
+  } catch {
+    return; // Deno's TLS read it, so it exists; without read access to its path, say nothing
+  }
+  if (!isInsideRoot(realKey, realRoot)) return;
+  console.error(
+    `tinyhttps: warning: the TLS key ${config.key} lies under the root ${realRoot}. It is never ` +
+      "served, but keep it outside the folder you serve (and out of reach of CGI programs).",
+  );
 }
 
 /** The addresses a client can use: all of this host's IPv4 addresses when listening on 0.0.0.0
@@ -1106,7 +1146,7 @@ async function runCgi(
     const reason = `A CGI request body may be ${MAX_REQUEST_BODY} bytes at most.`;
     return writeReply(c, statusReply(413, reason), head); // RFC 9110 §15.5.14
   }
-  const found = await lookUp(join(realRoot, "cgi-bin", program.script), realRoot);
+  const found = await lookUp(join(realRoot, "cgi-bin", program.script), c.site.server);
   if (found.kind !== "file") {
     return writeReply(c, statusReply(404, "There is no such program."), head);
   }
