@@ -69,9 +69,14 @@ const HOST_FIELD =
  * on, and returns the index just past the empty line, or -1 if the head is not complete yet.
  * RFC 9112 §2.1: the head ends with an empty line; §2.2: "a recipient MAY recognize a single LF
  * as a line terminator and ignore any preceding CR", so "\n\n" and "\n\r\n" end a head too.
+ * Empty lines before the request line end nothing: RFC 9112 §2.2, a server "SHOULD ignore at
+ * least one empty line (CRLF) received prior to the request-line" (a client may send CRLF after a
+ * POST body), so the search starts after them, and parseRequestHead drops them.
  * A read may return any part of a request: this is why servers loop until the empty line. */
 export function findHeadEnd(bytes: Uint8Array, from: number, length: number): number {
-  for (let i = Math.max(0, from); i < length - 1; i++) {
+  let start = 0;
+  while (start < length && (bytes[start] === 0x0d || bytes[start] === 0x0a)) start++;
+  for (let i = Math.max(start, from); i < length - 1; i++) {
     if (bytes[i] !== 0x0a) continue; // look only at LF bytes
     if (bytes[i + 1] === 0x0a) return i + 2;
     if (bytes[i + 1] === 0x0d && i + 2 < length && bytes[i + 2] === 0x0a) return i + 3;

@@ -61,6 +61,8 @@ const ends: [rule: string, text: string, want: number][] = [
   ["LF CRLF ends a head",                     "GET / HTTP/1.1\nHost: a\n\r\n",           25],
   ["no empty line yet: incomplete",           "GET / HTTP/1.1\r\nHost: a\r\n",           -1],
   ["half of the CRLF CRLF: incomplete",       "GET / HTTP/1.1\r\nHost: a\r\n\r",         -1],
+  ["empty lines before the request line end nothing (RFC 9112 §2.2)", "\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n", 31],
+  ["only empty lines so far: incomplete",     "\r\n\r\n\n",                                -1],
 ];
 for (const [rule, text, want] of ends) {
   Deno.test(`findHeadEnd() ${rule} (${JSON.stringify(text)})`, () => {

@@ -56,6 +56,16 @@ Deno.test("server.ts part 4: read the request head (and part 14: request bodies)
       });
     }
 
+    await t.step("empty lines before a request line are ignored (RFC 9112 §2.2)", async () => {
+      const conn = await connect(HTTPS, true);
+      const reader = new ResponseReader(conn);
+      // A client that ends a POST body with an extra CRLF sends exactly this before its next request.
+      await send(conn, "\r\n\r\n" + get("/") + "\r\n" + get("/"));
+      assertEquals((await reader.read())!.body, index); // before: 400, "the request is empty"
+      assertEquals((await reader.read())!.body, index);
+      conn.close();
+    });
+
     // ── part 14: request bodies, read or left unread ──
     await t.step("a request body is skipped before the next pipelined request", async () => {
       const conn = await connect(HTTPS, true);

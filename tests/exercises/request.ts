@@ -73,6 +73,9 @@ const HOST_FIELD =
  * on, and returns the index just past the empty line, or -1 if the head is not complete yet.
  * RFC 9112 §2.1: the head ends with an empty line; §2.2: "a recipient MAY recognize a single LF
  * as a line terminator and ignore any preceding CR", so "\n\n" and "\n\r\n" end a head too.
+ * Empty lines before the request line end nothing: RFC 9112 §2.2, a server "SHOULD ignore at
+ * least one empty line (CRLF) received prior to the request-line" (a client may send CRLF after a
+ * POST body), so the search starts after them, and parseRequestHead drops them.
  * A read may return any part of a request: this is why servers loop until the empty line. */
 export function findHeadEnd(bytes: Uint8Array, from: number, length: number): number {
   // TODO: write findHeadEnd. Its lesson: "## findHeadEnd" in LESSON.md.
