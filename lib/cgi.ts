@@ -77,14 +77,17 @@ export type CgiAnswer =
  * answered as a redirect too, not followed inside the server); otherwise the status is 200 and
  * `Content-Type` is required (§6.3.1: "If an entity body is returned, the script MUST supply a
  * Content-Type field"). Content-Length, Connection and Transfer-Encoding are the server's to
- * set, so they are dropped. Anything malformed is an error: the client gets a 500, and the
- * reason goes to the server's log, never to the client. */
+ * set, so they are dropped. Header values are sent as the program's bytes, so they must be
+ * UTF-8 (re-encoded, they are then the same bytes) and hold no CR, LF or NUL (RFC 9110 §5.5).
+ * Anything malformed is an error: the client gets a 500, and the reason goes to the server's
+ * log, never to the client. */
 export function parseCgiOutput(output: Uint8Array): CgiAnswer {
   const bodyStart = findHeadEnd(output, 0, Math.min(output.length, 64 * 1024));
   if (bodyStart === -1) {
     return { kind: "error", reason: "no empty line after the CGI header block" };
   }
-  const text = new TextDecoder().decode(output.subarray(0, bodyStart)).trimEnd();
+  const text = strictUtf8(output.subarray(0, bodyStart))?.trimEnd();
+  if (text === undefined) return { kind: "error", reason: "a header line that is not UTF-8" };
   const fields: Field[] = [];
   let status: number | undefined, hasType = false, hasLocation = false;
   for (const line of text.split(/\r?\n/)) {
@@ -108,6 +111,15 @@ export function parseCgiOutput(output: Uint8Array): CgiAnswer {
   }
   if (!hasType && !hasLocation) return { kind: "error", reason: "no Content-Type and no Location" };
   return { kind: "response", status: status ?? (hasLocation ? 302 : 200), fields, bodyStart };
+}
+
+/** The text of UTF-8 bytes, or undefined if they are not UTF-8 (no U+FFFD put in their place). */
+function strictUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
 }
 
 /** splitCgiPath tells whether a path under the root names a CGI program: `cgi-bin/NAME` and

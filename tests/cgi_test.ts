@@ -72,6 +72,19 @@ Deno.test("cgiEnvironment() never sets HTTP_PROXY from a Proxy header (httpoxy, 
   assertEquals([env.HTTP_PROXY, env.HTTP_AUTHORIZATION], [undefined, undefined]);
 });
 
+Deno.test("parseCgiOutput() a header line that is not UTF-8 is an error, not a U+FFFD", () => {
+  const output = Uint8Array.from([
+    ...new TextEncoder().encode("Content-Type: text/plain\nX: "),
+    0xe9,
+    10,
+    10,
+  ]);
+  assertEquals(parseCgiOutput(output), {
+    kind: "error",
+    reason: "a header line that is not UTF-8",
+  });
+});
+
 Deno.test("cgiEnvironment() drops header names with '_', which could overwrite another's HTTP_ variable", () => {
   const env = cgiEnvironment(
     request(
@@ -108,6 +121,8 @@ const outputs: [rule: string, text: string, want: CgiAnswer][] = [
     { kind: "error", reason: 'not a header line: "hello world"' }],
   ["a bad Status is an error", "Status: ok\nContent-Type: text/plain\n\n",
     { kind: "error", reason: "a bad Status: ok" }],
+  ["a header value in UTF-8 is kept", "Content-Type: text/plain\nX-Name: caf\u00e9\n\n",
+    { kind: "response", status: 200, fields: [["Content-Type", "text/plain"], ["X-Name", "caf\u00e9"]], bodyStart: 40 }],
 ];
 for (const [rule, text, want] of outputs) {
   Deno.test(`parseCgiOutput() ${rule}`, () => {

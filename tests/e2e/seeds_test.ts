@@ -51,6 +51,7 @@ async function makeRoot(): Promise<string> {
     "nocontent.sh",
     `printf 'Status: 204 No Content\\nContent-Type: text/plain\\n\\n${forged}'`,
   );
+  await script("utf8.sh", "printf 'Content-Type: text/plain\\nX-Name: caf\\303\\251\\n\\nbody'");
   await script("interim.sh", "printf 'Status: 103 Early Hints\\nContent-Type: text/plain\\n\\nx'");
   await Deno.writeTextFile(join(root, "files/<script>.html"), "x");
   await Deno.writeTextFile(join(root, "files/<img src=x onerror=alert(1)>.txt"), "x");
@@ -280,5 +281,22 @@ Deno.test("server.ts --cgi: a body over 1 MiB is 413 Content Too Large, a chunke
     const chunked =
       "POST /cgi-bin/hello.sh HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n";
     assertEquals((await cgi(s, chunked + "3\r\nabc\r\n0\r\n\r\n")).status, 411);
+  });
+});
+
+Deno.test("server.ts --cgi: a header value beyond ASCII is sent as its bytes, and the next response is intact", async () => {
+  await withServer(["--cgi", "--quiet"], async (s) => {
+    const conn = await connect(s.httpsPort, true);
+    try {
+      await send(conn, get("/cgi-bin/utf8.sh") + get("/cgi-bin/hello.sh"));
+      const reader = new ResponseReader(conn);
+      const first = await reader.read();
+      assertEquals([first?.headers.get("x-name"), first?.text], ["café", "body"]);
+      // Before: the head was measured in UTF-16 units and written as UTF-8, so the body
+      // overwrote its last byte and this second response was lost.
+      assertEquals((await reader.read())?.status, 200);
+    } finally {
+      conn.close();
+    }
   });
 });

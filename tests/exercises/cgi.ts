@@ -54,8 +54,10 @@ export type CgiAnswer =
  * answered as a redirect too, not followed inside the server); otherwise the status is 200 and
  * `Content-Type` is required (§6.3.1: "If an entity body is returned, the script MUST supply a
  * Content-Type field"). Content-Length, Connection and Transfer-Encoding are the server's to
- * set, so they are dropped. Anything malformed is an error: the client gets a 500, and the
- * reason goes to the server's log, never to the client. */
+ * set, so they are dropped. Header values are sent as the program's bytes, so they must be
+ * UTF-8 (re-encoded, they are then the same bytes) and hold no CR, LF or NUL (RFC 9110 §5.5).
+ * Anything malformed is an error: the client gets a 500, and the reason goes to the server's
+ * log, never to the client. */
 export function parseCgiOutput(output: Uint8Array): CgiAnswer {
   // TODO: write parseCgiOutput. Its lesson: "## parseCgiOutput" in LESSON.md.
   throw new Error("TODO: parseCgiOutput");
