@@ -1326,7 +1326,7 @@ function traceRangeOf(c: Connection, head: RequestHead, reply: Reply, size: numb
   const answer = reply.status === 206
     ? { kind: "parts", parts }
     : { kind: reply.status === 416 ? "unsatisfiable" : "whole" };
-  console.log(`${c.client} ⚙ ${traceRange(range, size, answer)}`);
+  console.log(`${c.client} ⚙ ${printable(traceRange(range, size, answer))}`);
 }
 
 // ── 21. Stopping gracefully (SIGINT, SIGTERM) ──────────────────────────────────────────────────

@@ -52,6 +52,7 @@ async function makeRoot(): Promise<string> {
     `printf 'Status: 204 No Content\\nContent-Type: text/plain\\n\\n${forged}'`,
   );
   await script("utf8.sh", "printf 'Content-Type: text/plain\\nX-Name: caf\\303\\251\\n\\nbody'");
+  await script("echo.sh", 'echo "path: $PATH_INFO" >&2; printf "Content-Type: text/plain\\n\\nok"');
   await script("interim.sh", "printf 'Status: 103 Early Hints\\nContent-Type: text/plain\\n\\nx'");
   await Deno.writeTextFile(join(root, "files/<script>.html"), "x");
   await Deno.writeTextFile(join(root, "files/<img src=x onerror=alert(1)>.txt"), "x");
@@ -298,5 +299,15 @@ Deno.test("server.ts --cgi: a header value beyond ASCII is sent as its bytes, an
     } finally {
       conn.close();
     }
+  });
+});
+
+Deno.test("server.ts --cgi: what a program writes to stderr reaches the console escaped", async () => {
+  await withServer(["--cgi", "--quiet"], async (s) => {
+    // PATH_INFO is percent-decoded: ESC ] 0 ; title BEL, ESC [ 2 J, CR and a forged line.
+    const target = "/cgi-bin/echo.sh/%1B%5D0%3BPWNED%07%1B%5B2J%0Dtinyhttps:%20fake";
+    assertEquals((await cgi(s, get(target))).status, 200);
+    const line = "tinyhttps: cgi echo.sh: path: /\\x1B]0;PWNED\\x07\\x1B[2J\\x0Dtinyhttps: fake";
+    assert(await eventually(() => s.lines.includes(line), 2000), s.lines.join("\n")); // before: raw
   });
 });
