@@ -937,9 +937,31 @@ function listeningSockets(
 
 // ── 13. The connection limit (--max-connections) ───────────────────────────────────────────────
 
-/** Each connection costs a file descriptor and buffers: past the limit, a new one is refused. */
+/** Each connection costs a file descriptor and buffers: past the limit, a new one is refused,
+ * unless a connection that is doing nothing gives it its place (makeRoom). */
 function isOverLimit(server: Server): boolean {
-  return server.open.size >= server.config.maxConnections;
+  return server.open.size >= server.config.maxConnections && !makeRoom(server);
+}
+
+/** What a connection may be doing and still give its place to a new one, first the idlest: it
+ * waits only to close, it sits between requests (or has sent nothing yet on port 80), or it
+ * never started its TLS handshake. A client sending a request, or reading an answer, keeps its
+ * place. */
+const YIELDING: Waiting[] = ["the client to close", "the next request", "the TLS handshake"];
+
+/** Closes the oldest connection (the Set keeps the order they came in) that does nothing, so that
+ * a few hundred idle sockets — on either port — cannot lock new clients out, as nginx reuses its
+ * idle keep-alive connections. Returns whether it found one. */
+function makeRoom(server: Server): boolean {
+  for (const waiting of YIELDING) {
+    for (const c of server.open) {
+      if (c.waitingFor !== waiting || c.closed) continue;
+      c.timedOut = true; // quiet: an idle connection loses nothing
+      close(c);
+      return true;
+    }
+  }
+  return false;
 }
 
 /** Over the limit: the 503 of busyReply, sent before reading a request (HTTP allows it), then a

@@ -185,9 +185,13 @@ Deno.test("server.ts over --max-connections: 503 with Retry-After, and the other
     const ra = new ResponseReader(a), rb = new ResponseReader(b);
     await ra.read();
     await rb.read();
+    // Both busy (in the middle of a request head), so neither gives its place to a newcomer.
+    await send(a, "GET /index.html HTTP/1.1\r\n");
+    await send(b, "GET / HTTP/1.1\r\n");
+    await new Promise((r) => setTimeout(r, 200));
     const third = await request(server.httpsPort, true, get("/"));
     assertEquals([third.status, third.headers.get("retry-after")], [503, "1"]);
-    await send(a, get("/index.html"));
+    await send(a, "Host: a\r\n\r\n");
     assertEquals((await ra.read())!.status, 200);
     a.close();
     b.close();
@@ -198,6 +202,33 @@ Deno.test("server.ts over --max-connections: 503 with Retry-After, and the other
     }
     assertEquals(later, 200);
   } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("server.ts over --max-connections, idle connections give their place to new clients", async () => {
+  const server = await startServer(["--max-connections", "10", "--quiet"]);
+  const idle: Deno.Conn[] = [];
+  try {
+    for (let i = 0; i < 12; i++) idle.push(await Deno.connect({ port: server.httpPort })); // silent
+    for (let i = 0; i < 12; i++) idle.push(await Deno.connect({ port: server.httpsPort })); // no TLS
+    for (let i = 0; i < 12; i++) { // keep-alive connections between requests
+      const conn = await connect(server.httpsPort, true);
+      await send(conn, get("/"));
+      await new ResponseReader(conn).read();
+      idle.push(conn);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < 5; i++) {
+      // Before: 503 for every newcomer until the idle ones timed out (15 s).
+      assertEquals((await request(server.httpsPort, true, get("/"))).status, 200);
+    }
+  } finally {
+    for (const conn of idle) {
+      try {
+        conn.close();
+      } catch { /* closed by the server already */ }
+    }
     await server.stop();
   }
 });
