@@ -974,16 +974,17 @@ async function refuseBusy(c: Connection): Promise<Ending> {
 
 // ── 14. Request bodies: read where something uses them, or left unread ─────────────────────────
 
-/** A request body up to this size is read (a CGI program gets it on its stdin; everything else
- * ignores it), so that the next request on the connection can be found (RFC 9112 §6.3); a larger
- * one, or a chunked one, is left unread, and the connection closes after the answer. */
+/** A request body up to this size is taken off the connection, so that the next request on it can
+ * be found (RFC 9112 §6.3); a larger one, or a chunked one, is left unread, and the connection
+ * closes after the answer. Only a CGI program's body is kept, for its stdin: every other one is
+ * read through the connection's buffer and dropped, so a body costs no memory of its own. */
 const MAX_REQUEST_BODY = 1024 * 1024;
 
-/** The body of a request that has none (most): one shared empty array, not a new one each time. */
+/** The body of a request that has none, or whose body nobody needs: one shared empty array. */
 const NO_BODY = new Uint8Array(0);
 
-/** readRequestBody reads the body a head announces (requestBodyFraming), or marks it unread; a
- * framing that is invalid gets its error Reply. */
+/** readRequestBody takes the body a head announces (requestBodyFraming) off the connection,
+ * keeping it only for a CGI program, or marks it unread; an invalid framing gets its error Reply. */
 async function readRequestBody(
   c: Connection,
   head: RequestHead,
@@ -997,12 +998,14 @@ async function readRequestBody(
     case "chunked":
       c.bodyUnread = "chunked";
       return NO_BODY;
-    case "length":
+    case "length": {
       if (framing.length > MAX_REQUEST_BODY) {
         c.bodyUnread = "too large";
         return NO_BODY;
       }
-      return await readBody(c, framing.length) ?? "client left";
+      const kept = goesToCgi(c, head) ? new Uint8Array(framing.length) : undefined;
+      return await takeBody(c, framing.length, kept) ? kept ?? NO_BODY : "client left";
+    }
     default: {
       const unreachable: never = framing;
       return unreachable;
@@ -1010,21 +1013,27 @@ async function readRequestBody(
   }
 }
 
-/** Reads a request body of `length` bytes (some may be in the buffer already, behind the head);
- * undefined if the client closed first. */
-async function readBody(c: Connection, length: number): Promise<Uint8Array | undefined> {
-  const body = new Uint8Array(length);
+/** Whether route() will hand this request to a CGI program (which then reads the body). */
+function goesToCgi(c: Connection, head: RequestHead): boolean {
+  const { config } = c.site.server;
+  if (!config.cgi || c.site.role !== "files") return false;
+  return cgiProgram(resolveTarget(head.target, config.dotfiles)) !== undefined;
+}
+
+/** Takes a body of `length` bytes off the connection (some may be in the buffer already, behind
+ * the head), copying them into `kept` if given; false if the client closed first. */
+async function takeBody(c: Connection, length: number, kept?: Uint8Array): Promise<boolean> {
   let got = 0;
   setDeadline(c, "a request body", c.site.server.config.headerTimeoutMs);
   for (;;) {
     const used = Math.min(length - got, c.filled);
-    body.set(c.buffer.subarray(0, used), got);
+    kept?.set(c.buffer.subarray(0, used), got);
     c.buffer.copyWithin(0, used, c.filled);
     c.filled -= used;
     got += used;
-    if (got === length) return body;
+    if (got === length) return true;
     const n = await c.conn.read(c.buffer);
-    if (n === null) return undefined;
+    if (n === null) return false;
     c.filled = n;
   }
 }
