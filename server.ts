@@ -1222,8 +1222,9 @@ function cgiRequest(
 /** Runs one CGI program to its end, or kills it after `timeoutMs`. Its stderr goes to the server's
  * log, line by line; the client never sees it. Returns its stdout, or undefined if it failed.
  * The program starts through setsid(1), as the leader of a process group of its own: killing
- * the group (a negative pid) also kills whatever it started, such as a shell script's `sleep`,
- * which would otherwise keep its stdout open and the request waiting. */
+ * the group (a negative pid) also kills whatever it started, such as a shell script's `sleep`.
+ * Its input is written while its output is read — a program may print before it reads, and
+ * either pipe holds only 64 KiB — and the answer is what it printed by the time it exited. */
 async function runProgram(
   path: string,
   env: Record<string, string>,
@@ -1245,23 +1246,77 @@ async function runProgram(
     killed = true;
     killGroup(child.pid);
   }, timeoutMs);
-  const writer = child.stdin.getWriter();
-  await writer.write(stdin).catch(() => {}); // a program may exit without reading its input
-  await writer.close().catch(() => {});
-  const { code, stdout, stderr } = await child.output();
+  const stdout = collect(child.stdout, CGI_MAX_OUTPUT, () => killGroup(child.pid));
+  const stderr = collect(child.stderr, CGI_MAX_OUTPUT, () => killGroup(child.pid));
+  const fed = feed(child.stdin, stdin);
+  const { code } = await child.status;
   clearTimeout(timer);
-  for (const line of new TextDecoder().decode(stderr).split("\n").filter((l) => l !== "")) {
+  killGroup(child.pid); // what it left running in its group ends with it
+  const [out, err] = await Promise.all([stdout.afterExit(), stderr.afterExit(), fed]);
+  for (const line of new TextDecoder().decode(err.bytes).split("\n").filter((l) => l !== "")) {
     console.error(`tinyhttps: cgi ${name}: ${printable(line)}`);
   }
   if (killed) console.error(`tinyhttps: cgi ${name}: killed after ${timeoutMs / 1000} s`);
+  else if (out.tooMuch) console.error(`tinyhttps: cgi ${name}: more than ${CGI_MAX_OUTPUT} bytes`);
   else if (code !== 0) console.error(`tinyhttps: cgi ${name}: exited with status ${code}`);
-  else if (stdout.length > CGI_MAX_OUTPUT) console.error(`tinyhttps: cgi ${name}: too much output`);
-  else return stdout;
+  else return out.bytes;
   return undefined;
 }
 
-/** Kills a program's whole process group. It runs in a timer, where an exception would end the
- * server: a group that is gone already (ESRCH) is exactly what we wanted. */
+/** Writes the request body to the program's stdin; a program may exit without reading it. */
+async function feed(stdin: WritableStream<Uint8Array>, body: Uint8Array): Promise<void> {
+  const writer = stdin.getWriter();
+  await writer.write(body).catch(() => {});
+  await writer.close().catch(() => {});
+}
+
+/** How long, after a program exited, its pipes may still bring what it wrote before it did. */
+const CGI_DRAIN_MS = 100;
+
+/** Reads a program's pipe as it writes, up to `limit` bytes: past that, `tooMuch` is called
+ * (it kills the program) and reading stops, so memory never holds more than the limit. A
+ * process the program left behind, outside its group, may keep the pipe open after the program
+ * exited: its afterExit waits CGI_DRAIN_MS for the end, then stops reading there. */
+function collect(pipe: ReadableStream<Uint8Array>, limit: number, tooMuch: () => void) {
+  const reader = pipe.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let over = false;
+  const done = (async () => {
+    for (;;) {
+      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+      if (done || value === undefined) return;
+      size += value.length;
+      if (size > limit) {
+        over = true;
+        tooMuch();
+        await reader.cancel().catch(() => {});
+        return;
+      }
+      chunks.push(value);
+    }
+  })();
+  const afterExit = async () => {
+    await Promise.race([done, sleep(CGI_DRAIN_MS)]);
+    await reader.cancel().catch(() => {});
+    await done;
+    return { bytes: joinChunks(chunks), tooMuch: over };
+  };
+  return { afterExit };
+}
+
+function joinChunks(chunks: Uint8Array[]): Uint8Array {
+  const bytes = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return bytes;
+}
+
+/** Kills a program's whole process group. It runs in a timer too, where an exception would end
+ * the server: a group that is gone already (ESRCH) is exactly what we wanted. */
 function killGroup(pid: number): void {
   try {
     Deno.kill(-pid, "SIGKILL");

@@ -53,6 +53,13 @@ async function makeRoot(): Promise<string> {
   );
   await script("utf8.sh", "printf 'Content-Type: text/plain\\nX-Name: caf\\303\\251\\n\\nbody'");
   await script("echo.sh", 'echo "path: $PATH_INFO" >&2; printf "Content-Type: text/plain\\n\\nok"');
+  await script("background.sh", "sleep 20 & printf 'Content-Type: text/plain\\n\\ndone'");
+  await script("cat.sh", "printf 'Content-Type: text/plain\\n\\n'; cat");
+  await script(
+    "early.sh",
+    "printf 'Content-Type: text/plain\\n\\n'; head -c 200000 /dev/zero | tr '\\0' b",
+  );
+  await script("flood.sh", "printf 'Content-Type: text/plain\\n\\n'; head -c 300000000 /dev/zero");
   await script("interim.sh", "printf 'Status: 103 Early Hints\\nContent-Type: text/plain\\n\\nx'");
   await Deno.writeTextFile(join(root, "files/<script>.html"), "x");
   await Deno.writeTextFile(join(root, "files/<img src=x onerror=alert(1)>.txt"), "x");
@@ -232,12 +239,52 @@ Deno.test("server.ts an unexpected failure is a 500: detail in the log, a plain 
   });
 });
 
-Deno.test("server.ts --cgi: a program whose process group is gone at --cgi-timeout does not end the server", async () => {
+Deno.test("server.ts --cgi: a program that leaves a process outside its group is answered at its exit, and the server lives", async () => {
   await withServer(["--cgi", "--cgi-timeout", "1", "--quiet"], async (s) => {
-    // Before: Deno.kill(-pid) threw ESRCH inside the timer, and the whole server exited.
+    // Before: the answer waited for the pipe's end (the escaped sleep holds it), then at
+    // --cgi-timeout Deno.kill(-pid) threw ESRCH inside the timer, and the whole server exited.
+    const started = performance.now();
     const r = await cgi(s, get("/cgi-bin/escape.sh"));
-    assertEquals(r.status, 500);
+    assertEquals([r.status, r.text], [200, "hi"]);
+    assert(performance.now() - started < 900, "answered at the program's exit");
     assertEquals((await cgi(s, get("/cgi-bin/hello.sh"))).status, 200);
+  });
+});
+
+Deno.test("server.ts --cgi: a program that starts `sleep 20 &` and exits is answered at once", async () => {
+  await withServer(["--cgi", "--quiet"], async (s) => {
+    const started = performance.now();
+    const r = await cgi(s, get("/cgi-bin/background.sh")); // before: 500 after --cgi-timeout (10 s)
+    assertEquals([r.status, r.text], [200, "done"]);
+    assert(performance.now() - started < 2000);
+  });
+});
+
+Deno.test("server.ts --cgi: input and output flow at once: `cat` echoes a 1 MB body; a program may print before it reads", async () => {
+  await withServer(["--cgi", "--cgi-timeout", "5", "--quiet"], async (s) => {
+    const body = "x".repeat(1_000_000);
+    const post = (script: string) =>
+      `POST /cgi-bin/${script} HTTP/1.1\r\nHost: a\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    // Before: the whole body was written before any output was read: both deadlocked, 500.
+    const echoed = await cgi(s, post("cat.sh"));
+    assertEquals([echoed.status, echoed.body.length], [200, 1_000_000]);
+    const early = await cgi(s, post("early.sh"));
+    assertEquals([early.status, early.body.length], [200, 200_000]);
+  });
+});
+
+Deno.test("server.ts --cgi: output past the limit (16 MiB) stops the program at once, in bounded memory", async () => {
+  await withServer(["--cgi", "--quiet"], async (s) => {
+    const started = performance.now();
+    assertEquals((await cgi(s, get("/cgi-bin/flood.sh"))).status, 500);
+    assert(performance.now() - started < 5000);
+    const vm = Deno.readTextFileSync(`/proc/${s.pid}/status`);
+    const peakMiB = Number(/VmHWM:\s+(\d+) kB/.exec(vm)![1]) / 1024;
+    // Before: all 300 MB were read into memory first (a peak above 300 MiB), then refused.
+    assert(peakMiB < 200, `peak resident memory ${peakMiB.toFixed(0)} MiB`);
+    assert(
+      await eventually(() => s.lines.some((l) => l.includes("cgi flood.sh: more than")), 2000),
+    );
   });
 });
 
