@@ -42,6 +42,7 @@ import {
   findHeadEnd,
   type HeadAnswer,
   headTooLargeStatus,
+  looksLikeTlsHello,
   MAX_HEAD_BYTES,
   parseRequestHead,
   requestBodyFraming,
@@ -368,6 +369,7 @@ async function readRequestHead(c: Connection): Promise<HeadAnswer | undefined> {
       if (n === null) return undefined;
       if (c.filled === 0) setDeadline(c, "a request head", headerTimeoutMs);
       c.filled += n;
+      if (c.site.transport === "tcp" && startsTls(c)) return undefined; // part 9: TLS on port 80
     }
   } catch (error) {
     if (c.closed) return undefined; // the watchdog or shutdown closed the socket under our read
@@ -391,11 +393,8 @@ function tooLarge(c: Connection): HeadAnswer {
   const status = headTooLargeStatus(c.buffer, c.filled);
   c.filled = 0;
   c.requestLine = "-";
-  return {
-    kind: "error",
-    status,
-    reason: `the request head is larger than ${MAX_HEAD_BYTES} bytes`,
-  };
+  const reason = `the request head is larger than ${MAX_HEAD_BYTES} bytes`;
+  return { kind: "error", status, reason };
 }
 
 /** answerRequest answers one request. A head we cannot parse gets its error status, and then the
@@ -719,6 +718,14 @@ async function readPem(what: string, path: string): Promise<string> {
         `Make a new pair with "deno task certs", or pass --cert FILE --key FILE.`,
     );
   }
+}
+
+/** A TLS ClientHello on the plain port (https:// with port 80, or a browser that was told to
+ * use TLS there) would wait in silence for an empty line that never comes: say so and close. */
+function startsTls(c: Connection): boolean {
+  if (!looksLikeTlsHello(c.buffer, c.filled)) return false;
+  console.error(`tinyhttps: ${c.client} began TLS on the plain HTTP port; closed (use https://)`);
+  return true;
 }
 
 function listenOrExit<L extends Deno.Listener>(what: string, config: Config, listen: () => L): L {

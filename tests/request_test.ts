@@ -8,6 +8,7 @@ import {
   headTooLargeStatus,
   httpError,
   keepAlive,
+  looksLikeTlsHello,
   MAX_FIELD_COUNT,
   MAX_TARGET_LENGTH,
   parseRequestHead,
@@ -51,6 +52,21 @@ Deno.test("httpError() answers of parseRequestHead carry the request line when o
     undefined,
   ]);
 });
+
+// ── looksLikeTlsHello ──
+// deno-fmt-ignore
+const hellos: [rule: string, bytes: number[], want: boolean][] = [
+  ["a TLS 1.2/1.3 ClientHello record (RFC 8446 §5.1)", [0x16, 0x03, 0x01, 0x02, 0x00, 0x01], true],
+  ["its first byte alone is enough",                   [0x16],                               true],
+  ["0x16 then not 3 is no TLS record",                 [0x16, 0x47],                         false],
+  ["an HTTP request line",                             [...new TextEncoder().encode("GET / HTTP/1.1")], false],
+  ["nothing yet",                                      [],                                   false],
+];
+for (const [rule, list, want] of hellos) {
+  Deno.test(`looksLikeTlsHello() ${rule}`, () => {
+    assertEquals(looksLikeTlsHello(new Uint8Array(list), list.length), want);
+  });
+}
 
 // ── findHeadEnd ──
 // deno-fmt-ignore

@@ -1,9 +1,10 @@
 // server.ts part 5 (Route: port 80 redirects, port 443 finds the file), over real sockets: port
-// 80's 301 to https://, the methods port 443 refuses (405, 501), and --no-redirect.
+// 80's 301 to https://, the methods port 443 refuses (405, 501), --no-redirect, and TLS spoken to
+// port 80 (its check is in part 9).
 
-import { assertEquals } from "@std/assert";
+import { assert, assertEquals, assertRejects } from "@std/assert";
 import { join } from "@std/path";
-import { get, PROJECT, request, serveFixture, startServer } from "./helpers.ts";
+import { eventually, get, PROJECT, request, serveFixture, startServer } from "./helpers.ts";
 
 Deno.test("server.ts part 5: route, port 80 redirects, port 443 finds the file", async (t) => {
   const site = await serveFixture();
@@ -63,6 +64,23 @@ Deno.test("server.ts part 5: --no-redirect: port 80 serves the files in plain HT
     const index = await Deno.readFile(join(PROJECT, "static/index.html"));
     const r = await request(server.httpPort, false, get("/index.html"));
     assertEquals([r.status, r.body], [200, index]);
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("server.ts part 9: TLS spoken to the plain port is closed at once, and the console says why", async () => {
+  const server = await startServer([]);
+  try {
+    const started = performance.now();
+    const conn = await Deno.connectTls({ hostname: "127.0.0.1", port: server.httpPort });
+    // Before: the plain port waited --header-timeout (10 s) for an empty line, in silence.
+    await assertRejects(() => conn.handshake());
+    conn.close();
+    assert(performance.now() - started < 3000, `${performance.now() - started} ms`);
+    assert(
+      await eventually(() => server.lines.some((l) => l.includes("began TLS on the plain")), 2000),
+    );
   } finally {
     await server.stop();
   }

@@ -82,6 +82,16 @@ export function findHeadEnd(bytes: Uint8Array, from: number, length: number): nu
   throw new Error("TODO: findHeadEnd");
 }
 
+/** looksLikeTlsHello tells whether the first bytes a client sent begin a TLS record (RFC 8446
+ * §5.1): content type 22 (0x16, handshake), then the legacy version's first byte, 3. No HTTP
+ * request starts with byte 0x16, so a server on a plain port can tell from the first byte that
+ * the client meant to speak TLS (a URL with https:// and port 80), and need not wait for an
+ * empty line that will never come. */
+export function looksLikeTlsHello(bytes: Uint8Array, length: number): boolean {
+  // TODO: write looksLikeTlsHello. Its lesson: "## looksLikeTlsHello" in LESSON.md.
+  throw new Error("TODO: looksLikeTlsHello");
+}
+
 /** headTooLargeStatus says which status a head gets when MAX_HEAD_BYTES arrived without its
  * empty line: 414 if the request line itself never ended (RFC 9112 §3: "A server that receives a
  * request-target longer than any URI it wishes to parse MUST respond with a 414 (URI Too Long)
