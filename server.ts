@@ -49,7 +49,7 @@ import {
   type RequestHead,
 } from "./lib/request.ts";
 import { httpDate } from "./lib/response.ts";
-import { sockaddrPort } from "./lib/socket.ts";
+import { sockaddrPort, unmappedAddress } from "./lib/socket.ts";
 import { isInsideRoot, resolveTarget, type TargetAnswer } from "./lib/target.ts";
 
 // ════ Part I: the lab — one request, from the listening socket to the log line ════════════════
@@ -246,8 +246,8 @@ function newConnection(conn: Deno.TcpConn | Deno.TlsConn, site: Site): Connectio
   return {
     conn,
     site,
-    client: (conn.remoteAddr as Deno.NetAddr).hostname,
-    local: (conn.localAddr as Deno.NetAddr).hostname,
+    client: unmappedAddress((conn.remoteAddr as Deno.NetAddr).hostname), // IPv4 shown as IPv4
+    local: unmappedAddress((conn.localAddr as Deno.NetAddr).hostname),
     buffer: new Uint8Array(MAX_HEAD_BYTES),
     filled: 0,
     out: new Uint8Array(OUT_BYTES),
@@ -660,7 +660,7 @@ async function readConfig(args: string[]): Promise<Config> {
   }
   switch (answer.kind) {
     case "config":
-      return answer.config;
+      return dualStackOrIPv4(answer.config);
     case "help":
       console.log(USAGE);
       return Deno.exit(0);
@@ -670,6 +670,20 @@ async function readConfig(args: string[]): Promise<Config> {
       const unreachable: never = answer;
       return unreachable;
     }
+  }
+}
+
+/** The default "::" listens on IPv6 and IPv4 at once, but needs IPv6 in the kernel: where it is
+ * turned off, listening on every IPv4 address ("0.0.0.0") is the next best. */
+function dualStackOrIPv4(config: Config): Config {
+  if (config.hostname !== "::") return config;
+  try {
+    Deno.listen({ hostname: "::", port: 0 }).close();
+    return config;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) return config; // listenOrExit will say so
+    console.error(`tinyhttps: no IPv6 here (${errorText(error)}): listening on IPv4 only`);
+    return { ...config, hostname: "0.0.0.0" };
   }
 }
 
@@ -857,13 +871,17 @@ function warnIfKeyUnderRoot(config: Config, realRoot: string): void {
   );
 }
 
-/** The addresses a client can use: all of this host's IPv4 addresses when listening on 0.0.0.0
- * (Deno.networkInterfaces needs --allow-sys=networkInterfaces; without it, 0.0.0.0 is shown). */
+/** The addresses a client can use: when listening on every address ("::" or "0.0.0.0"), this
+ * host's IPv4 addresses, and for "::" its IPv6 ones but the link-local (which need an interface
+ * name in a URL). Deno.networkInterfaces needs --allow-sys=networkInterfaces; without it, the
+ * listening address itself is shown. */
 function listeningAddresses(hostname: string): string[] {
-  if (hostname !== "0.0.0.0") return [hostname];
+  if (hostname !== "::" && hostname !== "0.0.0.0") return [hostname];
   try {
-    const found = Deno.networkInterfaces().filter((i) => i.family === "IPv4").map((i) => i.address);
-    return found.length > 0 ? found : [hostname];
+    const found = Deno.networkInterfaces().filter((i) =>
+      i.family === "IPv4" || (hostname === "::" && !i.address.toLowerCase().startsWith("fe80"))
+    ).map((i) => i.address);
+    return found.length > 0 ? [...new Set(found)] : [hostname];
   } catch {
     return [hostname];
   }

@@ -17,3 +17,11 @@ export function sockaddrPort(bytes: Uint8Array): number | undefined {
   if (family !== AF_INET && family !== AF_INET6) return undefined;
   return (bytes[2] << 8) | bytes[3]; // network byte order: high byte first
 }
+
+/** unmappedAddress writes an IPv4 client of a dual-stack socket as IPv4. A socket listening on
+ * "::" takes IPv4 connections too, and the kernel names their peer as an IPv4-mapped IPv6 address
+ * (RFC 4291 §2.5.5.2): 10.0.0.2 arrives as `::ffff:10.0.0.2`. Logs and redirects show the
+ * address the client used; any other address stays as it is. */
+export function unmappedAddress(address: string): string {
+  return /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(address) ? address.slice(7) : address;
+}

@@ -6,7 +6,7 @@ const defaults: Config = {
   root: "static",
   httpPort: 80,
   httpsPort: 443,
-  hostname: "0.0.0.0",
+  hostname: "::",
   cert: "certs/cert.pem",
   key: "certs/key.pem",
   dotfiles: false,

@@ -1,6 +1,6 @@
 // tests/socket_test.ts — sockaddrPort (lib/socket.ts).
 import { assertEquals } from "@std/assert";
-import { sockaddrPort } from "../lib/socket.ts";
+import { sockaddrPort, unmappedAddress } from "../lib/socket.ts";
 
 // The bytes are what Linux on x86_64 writes for getsockname(2): family (little-endian), port
 // (big-endian), then the address.
@@ -18,5 +18,19 @@ const rows: [rule: string, bytes: number[], want: number | undefined][] = [
 for (const [rule, bytes, want] of rows) {
   Deno.test(`sockaddrPort() ${rule}`, () => {
     assertEquals(sockaddrPort(new Uint8Array(bytes)), want);
+  });
+}
+
+// deno-fmt-ignore
+const addresses: [rule: string, address: string, want: string][] = [
+  ["an IPv4-mapped address is IPv4 (RFC 4291 §2.5.5.2)", "::ffff:10.0.0.2",  "10.0.0.2"],
+  ["upper-case hex digits too",                          "::FFFF:127.0.0.1", "127.0.0.1"],
+  ["a plain IPv4 address stays",                         "10.0.0.2",         "10.0.0.2"],
+  ["an IPv6 address stays",                              "::1",              "::1"],
+  ["an IPv6 address ending in hex, not IPv4, stays",     "::ffff:a00:2",     "::ffff:a00:2"],
+];
+for (const [rule, address, want] of addresses) {
+  Deno.test(`unmappedAddress() ${rule} (${address})`, () => {
+    assertEquals(unmappedAddress(address), want);
   });
 }

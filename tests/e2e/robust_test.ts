@@ -7,6 +7,7 @@ import {
   connect,
   eventually,
   get,
+  memoryMiB,
   openFds,
   PROJECT,
   request,
@@ -233,20 +234,16 @@ Deno.test("server.ts over --max-connections, idle connections give their place t
   }
 });
 
-/** The server's resident memory, in MiB (VmRSS of /proc/PID/status). */
 async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
   for (let done = 0; done < bytes.length;) done += await conn.write(bytes.subarray(done));
 }
-
-const residentMiB = (pid: number) =>
-  Number(/VmRSS:\s+(\d+) kB/.exec(Deno.readTextFileSync(`/proc/${pid}/status`))![1]) / 1024;
 
 Deno.test("server.ts request bodies nobody reads cost no memory: 100 bodies of 1 MiB", async () => {
   const server = await startServer(["--quiet"]);
   const conns: Deno.Conn[] = [];
   try {
     await request(server.httpsPort, true, get("/")); // warmed up: TLS, the cache, the JIT
-    const before = residentMiB(server.pid);
+    const before = memoryMiB(server.pid, "VmRSS");
     // Each sends all of its body but the last byte, so the server is still reading every one.
     const head = "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1048575\r\n\r\n";
     const body = new Uint8Array(1048574).fill(0x61);
@@ -259,7 +256,7 @@ Deno.test("server.ts request bodies nobody reads cost no memory: 100 bodies of 1
       conns.push(plain, tls);
     }
     await new Promise((r) => setTimeout(r, 500));
-    const grown = residentMiB(server.pid) - before;
+    const grown = memoryMiB(server.pid, "VmRSS") - before;
     // Before: each waiting body had its 1 MiB array from the start, about 100 MiB in all.
     assert(grown < 40, `resident memory grew by ${grown.toFixed(1)} MiB`);
   } finally {

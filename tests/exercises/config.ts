@@ -14,7 +14,8 @@ export interface Config {
   httpPort: number;
   /** The TLS port that serves files; 0 asks the OS for a free port. */
   httpsPort: number;
-  /** The address both ports listen on; 0.0.0.0 means every IPv4 address of this host. */
+  /** The address both ports listen on; "::" means every address of this host, IPv6 and IPv4
+   * (a dual-stack socket), "0.0.0.0" every IPv4 address only. */
   hostname: string;
   /** PEM files: the certificate (chain) and its private key. */
   cert: string;
@@ -62,7 +63,7 @@ Options:
   --root DIR          folder to serve                     (default: static)
   --http-port N       plain HTTP port, answers 301        (default: 80)
   --https-port N      HTTPS port, serves files            (default: 443)
-  --hostname ADDR     address to listen on                (default: 0.0.0.0)
+  --hostname ADDR     address to listen on      (default: ::, IPv6 and IPv4)
   --cert FILE         TLS certificate, PEM                (default: certs/cert.pem)
   --key FILE          TLS private key, PEM                (default: certs/key.pem)
   --dotfiles          also serve names starting with "."
@@ -108,7 +109,7 @@ const DEFAULTS = {
   root: "static",
   "http-port": "80",
   "https-port": "443",
-  hostname: "0.0.0.0",
+  hostname: "::",
   log: "-",
 };
 

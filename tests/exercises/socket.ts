@@ -18,3 +18,12 @@ export function sockaddrPort(bytes: Uint8Array): number | undefined {
   // TODO: write sockaddrPort. Its lesson: "## sockaddrPort" in LESSON.md.
   throw new Error("TODO: sockaddrPort");
 }
+
+/** unmappedAddress writes an IPv4 client of a dual-stack socket as IPv4. A socket listening on
+ * "::" takes IPv4 connections too, and the kernel names their peer as an IPv4-mapped IPv6 address
+ * (RFC 4291 §2.5.5.2): 10.0.0.2 arrives as `::ffff:10.0.0.2`. Logs and redirects show the
+ * address the client used; any other address stays as it is. */
+export function unmappedAddress(address: string): string {
+  // TODO: write unmappedAddress. Its lesson: "## unmappedAddress" in LESSON.md.
+  throw new Error("TODO: unmappedAddress");
+}
