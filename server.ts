@@ -154,10 +154,9 @@ async function acceptLoop(
 /** How often the watchdog looks for connections past their deadline. */
 const WATCHDOG_INTERVAL_MS = 250;
 
-/** The watchdog enforces every time limit with one timer: each connection carries a deadline for
- * what it waits on, and one past it is closed, which makes its pending read or write fail at
- * once. Without it, a client that sends half a request and waits ("slowloris") would hold a
- * socket, a file and memory forever. */
+/** The watchdog enforces every time limit with one timer: a connection past the deadline of what
+ * it waits on is closed, which makes its pending read or write fail at once. Without it, a client
+ * that sends half a request and waits ("slowloris") would hold a socket and memory forever. */
 function watchdog(server: Server): void {
   const now = server.clock = performance.now();
   for (const c of server.open) {
@@ -324,9 +323,8 @@ function isClientGone(error: unknown): boolean {
 const LINGER_MS = 2_000;
 
 /** Closing sends a FIN (over TLS, a close_notify alert first). When we chose to close, RFC 9112
- * §9.6 asks us to shut down our writing half (closeWrite: shutdown(fd, SHUT_WR) in C), then read
- * and discard for a moment: closing with unread bytes makes the kernel send a RST, which can
- * destroy the response not yet read. */
+ * §9.6 asks us to shut down our writing half (shutdown(fd, SHUT_WR) in C), then read and discard
+ * a while: closing on unread bytes sends a RST, which can destroy the response not yet read. */
 async function closeConnection(c: Connection, ending: Ending): Promise<void> {
   if (c.closed) return;
   if (ending === "gently") {
@@ -504,12 +502,17 @@ async function lookUp(wanted: string, server: Server): Promise<Lookup> {
     const facts = fileFacts(real, stat, Date.now()); // now: Last-Modified may not be later
     return { kind: "file", file: { path: real, facts } };
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
-      return { kind: "missing" };
-    }
+    if (namesNothing(error)) return { kind: "missing" }; // RFC 9110 §15.5.5: 404
     if (error instanceof Deno.errors.PermissionDenied) return { kind: "forbidden" };
     throw error;
   }
+}
+
+/** A path that leads to no file: nothing there, a file used as a folder, or a name too long for
+ * the file system (255 bytes a name on Linux), which no file can have. */
+function namesNothing(error: unknown): boolean {
+  return error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory ||
+    (error as { code?: string }).code === "ENAMETOOLONG";
 }
 
 // ── 7. Write the reply: the head, then the body streamed from disk ─────────────────────────────
@@ -525,8 +528,7 @@ const encoder = new TextEncoder();
 
 /** writeReply is the one place a response is written: frameReply (lib/reply.ts) adds the fields
  * every response carries and decides the framing, streamBody sends it, and once a byte has left
- * it is logged — even if the client left halfway: the byte count shows how far it got. `head`
- * is undefined when no request could be read; `file` holds the Reply's byte ranges. */
+ * it is logged (`head` is undefined when no request could be read; `file` holds byte ranges). */
 async function writeReply(
   c: Connection,
   reply: Reply,
@@ -547,10 +549,9 @@ async function writeReply(
   return framed.close ? "close" : "next request";
 }
 
-/** streamBody sends the head and the body through one buffer of at most CHUNK_SIZE bytes, so a
- * 4 GiB video costs the memory of a small page, and a head with a small body leaves in one write.
- * Awaiting each write is the backpressure: while the client reads slowly, write() waits and the
- * file is not read. The file is opened here, and closed in `finally` even if the client leaves. */
+/** streamBody sends the head and the body through one buffer of at most CHUNK_SIZE bytes (a 4 GiB
+ * video costs the memory of a small page; a small answer leaves in one write). Awaiting each write
+ * is the backpressure: while the client reads slowly, write() waits and the file is not read. */
 async function streamBody(c: Connection, framed: Framed, file?: FoundFile): Promise<void> {
   const total = framed.head.length + framed.bodyLength;
   const out = total <= c.out.length ? c.out : new Uint8Array(Math.min(CHUNK_SIZE, total));

@@ -186,6 +186,11 @@ Deno.test("server.ts part 6: from the target to a file, and its Reply (and part 
     );
 
     // ── errors ──
+    await t.step("a name longer than a file name can be (255 bytes) is 404, not 500", async () => {
+      const r = await tls(get("/" + "a".repeat(300) + "/x.html")); // before: ENAMETOOLONG, 500
+      assertEquals(r.status, 404);
+      assert(!site.server.lines.some((l) => l.includes("500 for")), site.server.lines.join("\n"));
+    });
     await t.step("a missing file is 404 with a small HTML body", async () => {
       const r = await tls(get("/notfound.html"));
       assertEquals(r.status, 404);
