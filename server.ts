@@ -141,9 +141,7 @@ async function acceptLoop(
       conn = await listener.accept();
     } catch (error) {
       if (server.stopping) return; // shutdown closed the listener
-      // EMFILE (out of file descriptors) and friends: say so, breathe, and go on accepting.
-      console.error(`tinyhttps: accept on port ${listener.addr.port} failed: ${errorText(error)}`);
-      await sleep(100);
+      await acceptFailed(listener, error); // part 13: a client that left, or no descriptors
       continue;
     }
     server.accepted++;
@@ -160,7 +158,7 @@ const WATCHDOG_INTERVAL_MS = 250;
 function watchdog(server: Server): void {
   const now = server.clock = performance.now();
   for (const c of server.open) {
-    if (c.deadline > now) continue;
+    if (c.closed || c.deadline > now) continue; // closed: already said, its task ends soon
     if (!["the next request", "the client to close", "nothing"].includes(c.waitingFor)) {
       console.error(`tinyhttps: closed ${c.client}: no progress on ${c.waitingFor} in time`);
     }
@@ -497,7 +495,7 @@ async function lookUp(wanted: string, server: Server): Promise<Lookup> {
     const info = await Deno.stat(real);
     if (info.isDirectory) return { kind: "directory" };
     if (!info.isFile) return { kind: "forbidden" };
-    if (isKeyFile(info, server.keyFile)) return { kind: "missing" }; // part 9: the TLS key
+    if (isKeyFile(real, info, server.keyFile)) return { kind: "missing" }; // part 9: the TLS key
     const stat = { size: info.size, mtimeMs: info.mtime?.getTime() ?? 0, ino: info.ino ?? 0 };
     const facts = fileFacts(real, stat, Date.now()); // now: Last-Modified may not be later
     return { kind: "file", file: { path: real, facts } };
@@ -556,8 +554,9 @@ async function streamBody(c: Connection, framed: Framed, file?: FoundFile): Prom
   const total = framed.head.length + framed.bodyLength;
   const out = total <= c.out.length ? c.out : new Uint8Array(Math.min(CHUNK_SIZE, total));
   let used = await putHead(c, out, framed.head);
-  // No body (HEAD, 304) opens no file; a file the cache holds is sent from memory.
-  const fromDisk = file !== undefined && file.bytes === undefined && framed.body.length > 0;
+  // Only byte ranges of a file not in the cache are read from disk (not for HEAD, 304, 412...).
+  const ranges = framed.body.some((part) => !(part instanceof Uint8Array));
+  const fromDisk = ranges && file !== undefined && file.bytes === undefined;
   const handle = fromDisk ? await Deno.open(file.path) : undefined;
   try {
     for (const part of framed.body) {
@@ -699,10 +698,6 @@ function errorText(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((wake) => setTimeout(wake, ms));
-}
-
 async function checkRoot(root: string): Promise<string> {
   try {
     const realRoot = await Deno.realPath(root);
@@ -788,16 +783,19 @@ function newServer(config: Config, realRoot: string, httpsPort: number, log: Log
   };
 }
 
-/** A file as the file system knows it, whatever its name: hard links and symlinks share it. */
+/** A file as the file system knows it (device and inode: hard links and symlinks share them),
+ * and the real path it had at startup (a key replaced there later has a new inode). */
 interface FileIdentity {
   dev: number;
   ino: number;
+  realPath: string;
 }
 
 function fileIdentity(path: string): FileIdentity | undefined {
   try {
     const info = Deno.statSync(path);
-    return info.dev !== null && info.ino !== null ? { dev: info.dev, ino: info.ino } : undefined;
+    if (info.dev === null || info.ino === null) return undefined;
+    return { dev: info.dev, ino: info.ino, realPath: Deno.realPathSync(path) };
   } catch {
     return undefined;
   }
@@ -805,8 +803,9 @@ function fileIdentity(path: string): FileIdentity | undefined {
 
 /** The lab's handout keeps its key in keys/ of the folder the server runs from: served as a
  * file, it would let anyone decrypt recorded traffic and pose as the server. */
-function isKeyFile(info: Deno.FileInfo, key: FileIdentity | undefined): boolean {
-  return key !== undefined && info.dev === key.dev && info.ino === key.ino;
+function isKeyFile(real: string, info: Deno.FileInfo, key: FileIdentity | undefined): boolean {
+  if (key === undefined) return false;
+  return real === key.realPath || (info.dev === key.dev && info.ino === key.ino);
 }
 
 // ── 10. The config file (--config) ─────────────────────────────────────────────────────────────
@@ -990,6 +989,24 @@ function makeRoom(server: Server): boolean {
   return false;
 }
 
+/** accept() fails in two ways. The client may have gone already (it connected and reset at once):
+ * that costs nothing, so the loop goes straight on. Or the process is out of file descriptors
+ * or memory (EMFILE and friends): then it says so and breathes a moment before it tries again,
+ * rather than spin. */
+async function acceptFailed(
+  listener: Deno.TcpListener | Deno.TlsListener,
+  error: unknown,
+): Promise<void> {
+  const code = (error as { code?: string }).code ?? "";
+  if (!["EMFILE", "ENFILE", "ENOMEM", "ENOBUFS"].includes(code)) return;
+  console.error(`tinyhttps: accept on port ${listener.addr.port} failed: ${errorText(error)}`);
+  await sleep(100);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((wake) => setTimeout(wake, ms));
+}
+
 /** Over the limit: the 503 of busyReply, sent before reading a request (HTTP allows it), then a
  * gentle close. */
 async function refuseBusy(c: Connection): Promise<Ending> {
@@ -1057,11 +1074,18 @@ async function takeBody(c: Connection, length: number, kept?: Uint8Array): Promi
     c.buffer.copyWithin(0, used, c.filled);
     c.filled -= used;
     got += used;
-    if (got === length) return true;
+    if (got === length) break;
     const n = await c.conn.read(c.buffer);
     if (n === null) return false;
     c.filled = n;
   }
+  setDeadline(c, "nothing", Infinity); // the body is in: what follows has its own deadlines
+  // RFC 9112 §2.2: a client may send CRLF after a body; it must not make the connection look busy.
+  let blank = 0;
+  while (blank < c.filled && (c.buffer[blank] === 0x0d || c.buffer[blank] === 0x0a)) blank++;
+  c.buffer.copyWithin(0, blank, c.filled);
+  c.filled -= blank;
+  return true;
 }
 
 // ── 15. The small-file cache ───────────────────────────────────────────────────────────────────
@@ -1272,16 +1296,16 @@ async function runProgram(
     killed = true;
     killGroup(child.pid);
   }, timeoutMs);
+  RUNNING_PROGRAMS.add(child.pid);
   const stdout = collect(child.stdout, CGI_MAX_OUTPUT, () => killGroup(child.pid));
-  const stderr = collect(child.stderr, CGI_MAX_OUTPUT, () => killGroup(child.pid));
+  const stderr = collect(child.stderr, CGI_MAX_STDERR); // beyond it, dropped: the log stays short
   const fed = feed(child.stdin, stdin);
   const { code } = await child.status;
   clearTimeout(timer);
   killGroup(child.pid); // what it left running in its group ends with it
-  const [out, err] = await Promise.all([stdout.afterExit(), stderr.afterExit(), fed]);
-  for (const line of new TextDecoder().decode(err.bytes).split("\n").filter((l) => l !== "")) {
-    console.error(`tinyhttps: cgi ${name}: ${printable(line)}`);
-  }
+  RUNNING_PROGRAMS.delete(child.pid);
+  const [out, err] = await Promise.all([stdout.afterExit(), stderr.afterExit(), fed.afterExit()]);
+  logStderr(name, err);
   if (killed) console.error(`tinyhttps: cgi ${name}: killed after ${timeoutMs / 1000} s`);
   else if (out.tooMuch) console.error(`tinyhttps: cgi ${name}: more than ${CGI_MAX_OUTPUT} bytes`);
   else if (code !== 0) console.error(`tinyhttps: cgi ${name}: exited with status ${code}`);
@@ -1289,44 +1313,72 @@ async function runProgram(
   return undefined;
 }
 
-/** Writes the request body to the program's stdin; a program may exit without reading it. */
-async function feed(stdin: WritableStream<Uint8Array>, body: Uint8Array): Promise<void> {
+/** The programs running now (their process groups), which shutdown ends with the server. */
+const RUNNING_PROGRAMS = new Set<number>();
+
+/** How much of a program's stderr reaches the server's log (bytes, lines); the rest is counted. */
+const CGI_MAX_STDERR = 16 * 1024;
+const CGI_STDERR_LINES = 100;
+
+/** Writes the request body to the program's stdin; a program may exit without reading it, and
+ * what it left running may hold its stdin open: after its exit, the writing is given up. */
+function feed(stdin: WritableStream<Uint8Array>, body: Uint8Array) {
   const writer = stdin.getWriter();
-  await writer.write(body).catch(() => {});
-  await writer.close().catch(() => {});
+  const done = writer.write(body).then(() => writer.close()).catch(() => {});
+  const afterExit = async () => {
+    await Promise.race([done, sleep(CGI_DRAIN_MS)]);
+    await writer.abort().catch(() => {});
+  };
+  return { afterExit };
+}
+
+/** A program's stderr, line by line, escaped, in the server's log. */
+function logStderr(name: string, err: { bytes: Uint8Array; dropped: number }): void {
+  const lines = new TextDecoder().decode(err.bytes).split("\n").filter((l) => l !== "");
+  for (const line of lines.slice(0, CGI_STDERR_LINES)) {
+    console.error(`tinyhttps: cgi ${name}: ${printable(line)}`);
+  }
+  const more = lines.length - CGI_STDERR_LINES;
+  if (more > 0 || err.dropped > 0) {
+    const lost = `${Math.max(0, more)} more lines and ${err.dropped} more bytes`;
+    console.error(`tinyhttps: cgi ${name}: ${lost} on stderr, not shown`);
+  }
 }
 
 /** How long, after a program exited, its pipes may still bring what it wrote before it did. */
 const CGI_DRAIN_MS = 100;
 
-/** Reads a program's pipe as it writes, up to `limit` bytes: past that, `tooMuch` is called
- * (it kills the program) and reading stops, so memory never holds more than the limit. A
- * process the program left behind, outside its group, may keep the pipe open after the program
- * exited: its afterExit waits CGI_DRAIN_MS for the end, then stops reading there. */
-function collect(pipe: ReadableStream<Uint8Array>, limit: number, tooMuch: () => void) {
+/** Reads a program's pipe as it writes, keeping at most `limit` bytes, so memory never holds
+ * more. Past the limit, `tooMuch` is called (it kills the program) and reading stops; without
+ * it, reading goes on and the rest is only counted (`dropped`). A process the program left
+ * behind, outside its group, may keep the pipe open after the program exited: its afterExit
+ * waits CGI_DRAIN_MS for the end, then stops reading there. */
+function collect(pipe: ReadableStream<Uint8Array>, limit: number, tooMuch?: () => void) {
   const reader = pipe.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  let over = false;
+  let dropped = 0;
   const done = (async () => {
     for (;;) {
       const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
       if (done || value === undefined) return;
-      size += value.length;
-      if (size > limit) {
-        over = true;
+      const room = Math.max(0, limit - size);
+      if (value.length > room && tooMuch !== undefined) {
+        dropped += value.length;
         tooMuch();
         await reader.cancel().catch(() => {});
         return;
       }
-      chunks.push(value);
+      chunks.push(value.subarray(0, room));
+      size += Math.min(room, value.length);
+      dropped += value.length - Math.min(room, value.length);
     }
   })();
   const afterExit = async () => {
     await Promise.race([done, sleep(CGI_DRAIN_MS)]);
     await reader.cancel().catch(() => {});
     await done;
-    return { bytes: joinChunks(chunks), tooMuch: over };
+    return { bytes: joinChunks(chunks), tooMuch: dropped > 0, dropped };
   };
   return { afterExit };
 }
@@ -1470,6 +1522,8 @@ async function shutDown(server: Server, listeners: Deno.Listener[]): Promise<voi
   while (server.open.size > 0 && performance.now() < until) await sleep(50);
   const cut = server.open.size;
   for (const c of server.open) close(c);
+  for (const pid of RUNNING_PROGRAMS) killGroup(pid); // CGI programs end with the server
+  if (server.log.pending.length > 0) await flushLog(server.log); // the last lines too
   console.log(
     `tinyhttps: stopped after ${server.accepted} connections and ` +
       `${server.responses} responses; ${cut} cut off at shutdown`,

@@ -81,6 +81,10 @@ Deno.test("server.ts part 9: the TLS key in use is never served, even under the 
       assert(!r.text.includes("PRIVATE KEY"));
     }
     assertEquals((await request(server.httpsPort, true, get("/keys/readme.txt"))).status, 200);
+    // A key replaced at its path (a new inode, as a renewal does) is not served either.
+    await Deno.copyFile(key, `${key}.new`);
+    await Deno.rename(`${key}.new`, key);
+    assertEquals((await request(server.httpsPort, true, get("/keys/server.prikey"))).status, 404);
     assert(server.lines.some((l) => l.includes("warning: the TLS key")), server.lines.join("\n"));
   } finally {
     await server.stop();

@@ -368,3 +368,52 @@ Deno.test("server.ts an X.509 v1 certificate is explained, and `deno task certs 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("server.ts clients that connect and reset at once cost the accept loop nothing", async () => {
+  const server = await startServer(["--quiet"]);
+  try {
+    // 300 connections, each reset (SO_LINGER 0) as soon as it is made, before accept() takes it.
+    const script = `import socket, struct
+for _ in range(300):
+    s = socket.create_connection(("127.0.0.1", ${server.httpPort}))
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.close()`;
+    new Deno.Command("python3", { args: ["-c", script] }).outputSync();
+    const started = performance.now();
+    const r = await request(server.httpPort, false, get("/"));
+    // Before: every failed accept() slept 100 ms, so this client waited for all of them.
+    assertEquals(r.status, 301);
+    assert(performance.now() - started < 2000, `${performance.now() - started} ms`);
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("server.ts a CRLF a client sends after a body leaves the connection idle, not half-way through a head", async () => {
+  const server = await startServer(["--header-timeout", "1", "--idle-timeout", "10", "--quiet"]);
+  try {
+    const conn = await connect(server.httpsPort, true);
+    const reader = new ResponseReader(conn);
+    await send(conn, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc\r\n");
+    assertEquals((await reader.read())!.status, 405);
+    await new Promise((r) => setTimeout(r, 1600)); // longer than --header-timeout
+    // Before: the CRLF counted as the start of a head: "no progress on a request head", closed.
+    await send(conn, get("/"));
+    assertEquals((await reader.read())?.status, 200);
+    assert(!server.lines.some((l) => l.includes("no progress")), server.lines.join("\n"));
+    conn.close();
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("server.ts SIGTERM right after a response: its access log line is written before the exit", async () => {
+  const server = await startServer([]);
+  await request(server.httpsPort, true, get("/index.html"));
+  await server.stop(); // at once: before the 50 ms batch
+  // Before: Deno.exit dropped the lines still waiting for their batch.
+  assert(
+    server.lines.some((l) => l.includes('"GET /index.html HTTP/1.1" 200')),
+    server.lines.join("\n"),
+  );
+});

@@ -61,6 +61,19 @@ async function makeRoot(): Promise<string> {
     "printf 'Content-Type: text/plain\\n\\n'; head -c 200000 /dev/zero | tr '\\0' b",
   );
   await script("flood.sh", "printf 'Content-Type: text/plain\\n\\n'; head -c 300000000 /dev/zero");
+  await script(
+    "noisy.sh",
+    "yes 'stderr line' | head -c 5000000 >&2; printf 'Content-Type: text/plain\\n\\nok'",
+  );
+  await script(
+    "slow.sh",
+    "sleep 2; cat >/dev/null; printf 'Content-Type: text/plain\\n\\nslow done'",
+  );
+  await script(
+    "daemon.sh",
+    "exec 3<&0; setsid sleep 30 <&3 >/dev/null 2>&1 & printf 'Content-Type: text/plain\\n\\nok'",
+  );
+  await script("spin.sh", "sleep 61");
   await script("interim.sh", "printf 'Status: 103 Early Hints\\nContent-Type: text/plain\\n\\nx'");
   await Deno.writeTextFile(join(root, "files/<script>.html"), "x");
   await Deno.writeTextFile(join(root, "files/<img src=x onerror=alert(1)>.txt"), "x");
@@ -357,4 +370,55 @@ Deno.test("server.ts --cgi: what a program writes to stderr reaches the console 
     const line = "tinyhttps: cgi echo.sh: path: /\\x1B]0;PWNED\\x07\\x1B[2J\\x0Dtinyhttps: fake";
     assert(await eventually(() => s.lines.includes(line), 2000), s.lines.join("\n")); // before: raw
   });
+});
+
+Deno.test("server.ts --cgi: a program flooding stderr reaches the log in part, and others are served meanwhile", async () => {
+  await withServer(["--cgi", "--quiet"], async (s) => {
+    const started = performance.now();
+    assertEquals((await cgi(s, get("/cgi-bin/noisy.sh"))).status, 200);
+    // Before: 5 MB printed line by line, synchronously: every client waited for it.
+    assert(performance.now() - started < 3000, `${performance.now() - started} ms`);
+    assert(s.lines.filter((l) => l.includes("cgi noisy.sh: stderr line")).length <= 100);
+    assert(await eventually(() => s.lines.some((l) => l.includes("on stderr, not shown")), 2000));
+  });
+});
+
+Deno.test("server.ts --cgi: a POST to a program that runs longer than --header-timeout gets its answer", async () => {
+  await withServer(["--cgi", "--header-timeout", "1", "--quiet"], async (s) => {
+    // Before: the body's deadline kept running through the program's run: closed after 1 s.
+    const post = "POST /cgi-bin/slow.sh HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc";
+    const r = await cgi(s, post);
+    assertEquals([r.status, r.text], [200, "slow done"]);
+    assert(!s.lines.some((l) => l.includes("no progress")), s.lines.join("\n"));
+  });
+});
+
+Deno.test("server.ts --cgi: a program that leaves a daemon holding its stdin still gets answered", async () => {
+  await withServer(["--cgi", "--quiet"], async (s) => {
+    const body = "x".repeat(300_000); // more than a pipe holds: the write waits for a reader
+    const post =
+      `POST /cgi-bin/daemon.sh HTTP/1.1\r\nHost: a\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    const started = performance.now();
+    assertEquals((await cgi(s, post)).status, 200); // before: stuck until the daemon ended
+    assert(performance.now() - started < 3000);
+  });
+});
+
+Deno.test("server.ts --cgi: programs still running at shutdown end with the server", async () => {
+  const root = await makeRoot();
+  const server = await startServer(["--root", root, "--cgi", "--cgi-timeout", "120", "--quiet"]);
+  try {
+    const conn = await connect(server.httpsPort, true);
+    await send(conn, get("/cgi-bin/spin.sh"));
+    const running = () =>
+      new Deno.Command("pgrep", { args: ["-f", "sleep 61"] }).outputSync().success;
+    assert(await eventually(running, 2000));
+    conn.close();
+    await server.stop();
+    assert(await eventually(() => !running(), 2000), "sleep 61 outlived the server"); // before: it did
+  } finally {
+    await server.stop();
+    new Deno.Command("pkill", { args: ["-f", "sleep 61"] }).outputSync();
+    await Deno.remove(root, { recursive: true });
+  }
 });
