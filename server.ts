@@ -1321,13 +1321,15 @@ const CGI_MAX_STDERR = 16 * 1024;
 const CGI_STDERR_LINES = 100;
 
 /** Writes the request body to the program's stdin; a program may exit without reading it, and
- * what it left running may hold its stdin open: after its exit, the writing is given up. */
+ * what it left running may hold its stdin open: after its exit, the answer does not wait for the
+ * writing. (An abort waits for the write in flight, so it is not awaited: that write ends when
+ * the last holder of the pipe closes it.) */
 function feed(stdin: WritableStream<Uint8Array>, body: Uint8Array) {
   const writer = stdin.getWriter();
   const done = writer.write(body).then(() => writer.close()).catch(() => {});
   const afterExit = async () => {
     await Promise.race([done, sleep(CGI_DRAIN_MS)]);
-    await writer.abort().catch(() => {});
+    writer.abort().catch(() => {}); // not awaited: see above
   };
   return { afterExit };
 }
