@@ -42,6 +42,7 @@ import {
   findHeadEnd,
   type HeadAnswer,
   headTooLargeStatus,
+  leadingEmptyLines,
   looksLikeTlsHello,
   MAX_HEAD_BYTES,
   parseRequestHead,
@@ -1081,8 +1082,7 @@ async function takeBody(c: Connection, length: number, kept?: Uint8Array): Promi
   }
   setDeadline(c, "nothing", Infinity); // the body is in: what follows has its own deadlines
   // RFC 9112 §2.2: a client may send CRLF after a body; it must not make the connection look busy.
-  let blank = 0;
-  while (blank < c.filled && (c.buffer[blank] === 0x0d || c.buffer[blank] === 0x0a)) blank++;
+  const blank = leadingEmptyLines(c.buffer, c.filled);
   c.buffer.copyWithin(0, blank, c.filled);
   c.filled -= blank;
   return true;

@@ -74,14 +74,22 @@ const HOST_FIELD =
  * POST body), so the search starts after them, and parseRequestHead drops them.
  * A read may return any part of a request: this is why servers loop until the empty line. */
 export function findHeadEnd(bytes: Uint8Array, from: number, length: number): number {
-  let start = 0;
-  while (start < length && (bytes[start] === 0x0d || bytes[start] === 0x0a)) start++;
-  for (let i = Math.max(start, from); i < length - 1; i++) {
+  for (let i = Math.max(leadingEmptyLines(bytes, length), from); i < length - 1; i++) {
     if (bytes[i] !== 0x0a) continue; // look only at LF bytes
     if (bytes[i + 1] === 0x0a) return i + 2;
     if (bytes[i + 1] === 0x0d && i + 2 < length && bytes[i + 2] === 0x0a) return i + 3;
   }
   return -1;
+}
+
+/** leadingEmptyLines counts the bytes at the start of `bytes[0 .. length)` that are empty lines
+ * (CR and LF) before a request line: RFC 9112 §2.2, "a server that is expecting to receive and
+ * parse a request-line SHOULD ignore at least one empty line (CRLF) received prior to the
+ * request-line" — a client may send CRLF after a POST body. */
+export function leadingEmptyLines(bytes: Uint8Array, length: number): number {
+  let count = 0;
+  while (count < length && (bytes[count] === 0x0d || bytes[count] === 0x0a)) count++;
+  return count;
 }
 
 /** looksLikeTlsHello tells whether the first bytes a client sent begin a TLS record (RFC 8446

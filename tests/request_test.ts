@@ -8,6 +8,7 @@ import {
   headTooLargeStatus,
   httpError,
   keepAlive,
+  leadingEmptyLines,
   looksLikeTlsHello,
   MAX_FIELD_COUNT,
   MAX_TARGET_LENGTH,
@@ -52,6 +53,21 @@ Deno.test("httpError() answers of parseRequestHead carry the request line when o
     undefined,
   ]);
 });
+
+// ── leadingEmptyLines ──
+// deno-fmt-ignore
+const blanks: [rule: string, text: string, want: number][] = [
+  ["a CRLF left after a POST body (RFC 9112 §2.2)", "\r\nGET / HTTP/1.1\r\n", 2],
+  ["several, bare LFs too",                          "\r\n\n\r\nGET /",           5],
+  ["none before a request line",                     "GET / HTTP/1.1\r\n",       0],
+  ["only empty lines so far: all of them",           "\r\n\r\n",                  4],
+];
+for (const [rule, text, want] of blanks) {
+  Deno.test(`leadingEmptyLines() ${rule} (${JSON.stringify(text)})`, () => {
+    const b = bytes(text);
+    assertEquals(leadingEmptyLines(b, b.length), want);
+  });
+}
 
 // ── looksLikeTlsHello ──
 // deno-fmt-ignore

@@ -82,6 +82,15 @@ export function findHeadEnd(bytes: Uint8Array, from: number, length: number): nu
   throw new Error("TODO: findHeadEnd");
 }
 
+/** leadingEmptyLines counts the bytes at the start of `bytes[0 .. length)` that are empty lines
+ * (CR and LF) before a request line: RFC 9112 §2.2, "a server that is expecting to receive and
+ * parse a request-line SHOULD ignore at least one empty line (CRLF) received prior to the
+ * request-line" — a client may send CRLF after a POST body. */
+export function leadingEmptyLines(bytes: Uint8Array, length: number): number {
+  // TODO: write leadingEmptyLines. Its lesson: "## leadingEmptyLines" in LESSON.md.
+  throw new Error("TODO: leadingEmptyLines");
+}
+
 /** looksLikeTlsHello tells whether the first bytes a client sent begin a TLS record (RFC 8446
  * §5.1): content type 22 (0x16, handshake), then the legacy version's first byte, 3. No HTTP
  * request starts with byte 0x16, so a server on a plain port can tell from the first byte that
