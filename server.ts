@@ -11,6 +11,8 @@
 
 // Every decision comes from lib/; the imports for the features beyond the lab are here too.
 import { X509Certificate } from "node:crypto";
+import { fstatSync } from "node:fs";
+import { constants, type FileHandle, open } from "node:fs/promises";
 import { dirname, join } from "@std/path";
 import { cgiEnvironment, cgiReply, parseCgiOutput, splitCgiPath } from "./lib/cgi.ts";
 import {
@@ -72,6 +74,8 @@ interface Server {
   clock: number;
   /** Files served recently (part 15). */
   cache: FileCache;
+  /** The C library, for what Deno cannot do (part 12), or why it could not be loaded. */
+  libc: CLibrary;
   /** Where access log lines go (stdout or the --log file), written in batches (part 18). */
   log: LogWriter;
   /** Counters for the summary printed at shutdown. */
@@ -97,9 +101,10 @@ async function main(): Promise<void> {
   const tls = await readCertificate(config); //               PEM certificate + key, read once
   const http = listenOrExit("HTTP", config, () => Deno.listen(tcpOptions(config)));
   const https = listenOrExit("HTTPS", config, () => Deno.listenTls(tlsOptions(config, tls)));
-  const nagle = turnOffNagle([http.addr.port, https.addr.port]); // TLS: no Nagle (part 12)
+  const libc = loadCLibrary(); //                              FFI, for two calls Deno lacks
+  const nagle = turnOffNagle(libc, [http.addr.port, https.addr.port]); // TLS: no Nagle (part 12)
   const log = await openLog(config.log); //                   stdout, or append to --log FILE
-  const server = newServer(config, realRoot, https.addr.port, log); // shared by both loops
+  const server = newServer(config, realRoot, https.addr.port, log, libc); // shared by the loops
   announce(server, http.addr, https.addr, tls.cert, nagle); // the startup banner
   setInterval(() => watchdog(server), WATCHDOG_INTERVAL_MS); // enforce the time limits
   stopOnSignals(server, [http, https]); //                    Ctrl-C: finish, then exit 0
@@ -200,12 +205,13 @@ interface Connection {
   closed: boolean;
 }
 
-/** What a connection can wait for. Only the first four mean the client misbehaves when they
+/** What a connection can wait for. Only the first five mean the client misbehaves when they
  * take too long; an idle or lingering connection that times out is simply closed. */
 type Waiting =
   | "the TLS handshake"
   | "a request head"
   | "a request body"
+  | "the file system"
   | "the client to take our bytes"
   | "the next request"
   | "the client to close"
@@ -216,10 +222,6 @@ type Ending = "gently" | "at once";
 
 /** What a connection does after a response. */
 type AfterReply = "next request" | "close";
-
-/** Requests served on one connection before we close it (nginx's keepalive_requests), so that
- * no client holds a connection forever; high, because a new TLS handshake is costly. */
-const MAX_REQUESTS_PER_CONNECTION = 100_000;
 
 /** serveConnection runs one connection from accept() to close(); what goes wrong stays inside. */
 async function serveConnection(conn: Deno.TcpConn | Deno.TlsConn, site: Site): Promise<void> {
@@ -307,15 +309,6 @@ function setDeadline(c: Connection, what: Waiting, ms: number): void {
 function reportConnectionError(c: Connection, error: unknown): void {
   if (c.timedOut || c.closed || isClientGone(error)) return;
   console.error(`tinyhttps: connection from ${c.client} ended: ${errorText(error)}`);
-}
-
-function isClientGone(error: unknown): boolean {
-  return error instanceof Deno.errors.BrokenPipe ||
-    error instanceof Deno.errors.ConnectionReset ||
-    error instanceof Deno.errors.ConnectionAborted ||
-    error instanceof Deno.errors.UnexpectedEof ||
-    error instanceof Deno.errors.BadResource ||
-    error instanceof Deno.errors.Interrupted;
 }
 
 /** After we decide to close, how long we keep reading what the client still sends. */
@@ -441,11 +434,13 @@ function route(c: Connection, head: RequestHead, body: Uint8Array): Promise<Afte
 /** The file a directory URL ("/", "/dir/") serves. */
 const INDEX_FILE = "index.html";
 
-/** A file found under the root: its real path, and the facts its Reply depends on. A small file
- * that the cache keeps (part 15) also carries its bytes, and is sent from memory. */
+/** A file found under the root: its real path, the facts its Reply depends on, and the handle
+ * lookUp() opened, which its bytes are read from. A small file that the cache keeps (part 15)
+ * carries its bytes instead, and is sent from memory. */
 interface FoundFile {
   path: string;
   facts: FileFacts;
+  handle?: FileHandle;
   bytes?: Uint8Array;
 }
 
@@ -464,20 +459,22 @@ async function serveFile(
 ): Promise<AfterReply> {
   const { config, realRoot, cache } = c.site.server;
   const wanted = fileFor(realRoot, target.path, target.directory);
-  let found = cachedFile(cache, wanted); // part 15: the cache, if it still holds this file
-  if (found === undefined) {
-    found = await lookUp(wanted, c.site.server);
-    await remember(cache, wanted, found); // part 15: kept for next time
-  }
+  setDeadline(c, "the file system", FILE_SYSTEM_TIMEOUT_MS); // a disk that hangs (NFS, FUSE)
+  const found = cachedFile(cache, wanted) ?? await lookUp(wanted, c.site.server); // part 15
   if (found.kind !== "file") {
     const listed = found.kind === "missing" && target.directory && config.list;
     if (listed) return listDirectory(c, head, target.path); // part 16: --list
     return writeReply(c, noFileReply(found.kind, target), head);
   }
-  const boundary = crypto.randomUUID(); // of a multipart body: random, so not in the file
-  const reply = fileReply(head, found.file.facts, Date.now(), boundary);
-  if (config.trace) traceRangeOf(c, head, reply, found.file.facts.size); // part 20: --trace
-  return writeReply(c, reply, head, found.file);
+  try {
+    await remember(cache, wanted, found.file); // part 15: kept for next time, if small
+    const boundary = crypto.randomUUID(); // of a multipart body: random, so not in the file
+    const reply = fileReply(head, found.file.facts, Date.now(), boundary);
+    if (config.trace) traceRangeOf(c, head, reply, found.file.facts.size); // part 20: --trace
+    return await writeReply(c, reply, head, found.file);
+  } finally {
+    await found.file.handle?.close();
+  }
 }
 
 /** The file a resolved target names: "dir/" serves "dir/index.html". resolveTarget() removed
@@ -487,31 +484,37 @@ function fileFor(realRoot: string, path: string, directory: boolean): string {
   return directory ? `${named}/${INDEX_FILE}` : named;
 }
 
-/** lookUp resolves symlinks (realPath), refuses anything that lands outside the root, and only
- * hands out regular files: a FIFO or a device under the root would block or never end. */
+/** lookUp opens a file and checks what it opened, not the name: between a check of a name and
+ * an open of it, the name can be swapped for a symlink out of the root or a FIFO; an open file
+ * cannot. Deno.realPath() first refuses a symlink that leads out before anything is opened; then the
+ * handle says what it is (fstat) and where (part 12): a regular file inside the root. */
 async function lookUp(wanted: string, server: Server): Promise<Lookup> {
+  let handle: FileHandle | undefined;
   try {
     const real = await Deno.realPath(wanted);
     if (!isInsideRoot(real, server.realRoot)) return { kind: "missing" }; // say nothing of it
-    const info = await Deno.stat(real);
-    if (info.isDirectory) return { kind: "directory" };
-    if (!info.isFile) return { kind: "forbidden" };
+    // As open(2) in C: read only, no symlink as the last name, no waiting for a FIFO's writer.
+    handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    const where = openFilePath(server.libc, handle.fd) ?? real; // part 12: the handle's path
+    const info = fstatSync(handle.fd);
+    if (!isInsideRoot(where, server.realRoot)) return { kind: "missing" };
+    if (info.isDirectory()) return { kind: "directory" };
+    if (!info.isFile()) return { kind: "forbidden" }; // a FIFO or a device: never ends
     if (isKeyFile(real, info, server.keyFile)) return { kind: "missing" }; // part 9: the TLS key
-    const stat = { size: info.size, mtimeMs: info.mtime?.getTime() ?? 0, ino: info.ino ?? 0 };
-    const facts = fileFacts(real, stat, Date.now()); // now: Last-Modified may not be later
-    return { kind: "file", file: { path: real, facts } };
+    const facts = fileFacts(real, info, Date.now()); // now: Last-Modified may not be later
+    const file = { path: real, facts, handle };
+    handle = undefined; // now serveFile's to close
+    return { kind: "file", file };
   } catch (error) {
-    if (namesNothing(error)) return { kind: "missing" }; // RFC 9110 §15.5.5: 404
-    if (error instanceof Deno.errors.PermissionDenied) return { kind: "forbidden" };
+    const code = (error as { code?: string }).code ?? "";
+    // Nothing there, a file used as a folder, a name too long for any file (255 bytes on Linux),
+    // symlinks in a loop (or one swapped in: O_NOFOLLOW). RFC 9110 §15.5.5: 404.
+    if (["ENOENT", "ENOTDIR", "ENAMETOOLONG", "ELOOP"].includes(code)) return { kind: "missing" };
+    if (code === "EACCES" || code === "EPERM") return { kind: "forbidden" };
     throw error;
+  } finally {
+    await handle?.close();
   }
-}
-
-/** A path that leads to no file: nothing there, a file used as a folder, or a name too long for
- * the file system (255 bytes a name on Linux), which no file can have. */
-function namesNothing(error: unknown): boolean {
-  return error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory ||
-    (error as { code?: string }).code === "ENAMETOOLONG";
 }
 
 // ── 7. Write the reply: the head, then the body streamed from disk ─────────────────────────────
@@ -555,20 +558,13 @@ async function streamBody(c: Connection, framed: Framed, file?: FoundFile): Prom
   const total = framed.head.length + framed.bodyLength;
   const out = total <= c.out.length ? c.out : new Uint8Array(Math.min(CHUNK_SIZE, total));
   let used = await putHead(c, out, framed.head);
-  // Only byte ranges of a file not in the cache are read from disk (not for HEAD, 304, 412...).
-  const ranges = framed.body.some((part) => !(part instanceof Uint8Array));
-  const fromDisk = ranges && file !== undefined && file.bytes === undefined;
-  const handle = fromDisk ? await Deno.open(file.path) : undefined;
-  try {
-    for (const part of framed.body) {
-      if (part instanceof Uint8Array) used = await gather(c, out, used, part);
-      else if (handle !== undefined) used = await copyRange(c, out, used, handle, part);
-      else used = await gather(c, out, used, file!.bytes!.subarray(part.first, part.last + 1));
-    }
-    if (used > 0) await writeAll(c, out.subarray(0, used));
-  } finally {
-    handle?.close();
+  for (const part of framed.body) { // the reply's own bytes, or byte ranges of the file
+    if (part instanceof Uint8Array) used = await gather(c, out, used, part);
+    else if (file?.bytes) {
+      used = await gather(c, out, used, file.bytes.subarray(part.first, part.last + 1));
+    } else used = await copyRange(c, out, used, file!.handle!, part); // from disk
   }
+  if (used > 0) await writeAll(c, out.subarray(0, used));
 }
 
 /** Puts the head at the start of the buffer (encodeInto reports how much of it fitted), or sends
@@ -598,24 +594,26 @@ async function gather(c: Connection, out: Uint8Array, used: number, bytes: Uint8
   return used + bytes.length;
 }
 
-/** Copies one range of the open file to the socket through the buffer. */
+/** Copies one range of the open file to the socket through the buffer: each read says where it
+ * reads from (pread(2) in C), so no seek is needed. */
 async function copyRange(
   c: Connection,
   out: Uint8Array,
   used: number,
-  handle: Deno.FsFile,
+  handle: FileHandle,
   part: ByteRange,
 ): Promise<number> {
-  await handle.seek(part.first, Deno.SeekMode.Start);
-  for (let left = part.last - part.first + 1; left > 0;) {
+  for (let at = part.first; at <= part.last;) {
     if (used === out.length) {
       await writeAll(c, out);
       used = 0;
     }
-    const n = await handle.read(out.subarray(used, used + Math.min(left, out.length - used)));
-    if (n === null) throw new Error("the file shrank while it was being sent");
-    used += n;
-    left -= n;
+    setDeadline(c, "the file system", FILE_SYSTEM_TIMEOUT_MS);
+    const want = Math.min(part.last + 1 - at, out.length - used);
+    const { bytesRead } = await handle.read(out, used, want, at);
+    if (bytesRead === 0) throw new Error("the file shrank while it was being sent");
+    used += bytesRead;
+    at += bytesRead;
   }
   return used;
 }
@@ -694,6 +692,16 @@ function exitWith(message: string): never {
   Deno.exit(1);
 }
 
+/** The errors of a client that left, or of a socket we closed under a read: nothing to report. */
+function isClientGone(error: unknown): boolean {
+  return error instanceof Deno.errors.BrokenPipe ||
+    error instanceof Deno.errors.ConnectionReset ||
+    error instanceof Deno.errors.ConnectionAborted ||
+    error instanceof Deno.errors.UnexpectedEof ||
+    error instanceof Deno.errors.BadResource ||
+    error instanceof Deno.errors.Interrupted;
+}
+
 /** A one-line description of an error for the console: its class and message, never a stack. */
 function errorText(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -768,7 +776,13 @@ function listenHint(error: unknown, config: Config): string {
   return ".";
 }
 
-function newServer(config: Config, realRoot: string, httpsPort: number, log: LogWriter): Server {
+function newServer(
+  config: Config,
+  realRoot: string,
+  httpsPort: number,
+  log: LogWriter,
+  libc: CLibrary,
+): Server {
   return {
     config,
     realRoot,
@@ -777,6 +791,7 @@ function newServer(config: Config, realRoot: string, httpsPort: number, log: Log
     open: new Set<Connection>(),
     clock: performance.now(),
     cache: { files: new Map(), bytes: 0 },
+    libc,
     log,
     accepted: 0,
     responses: 0,
@@ -804,7 +819,11 @@ function fileIdentity(path: string): FileIdentity | undefined {
 
 /** The lab's handout keeps its key in keys/ of the folder the server runs from: served as a
  * file, it would let anyone decrypt recorded traffic and pose as the server. */
-function isKeyFile(real: string, info: Deno.FileInfo, key: FileIdentity | undefined): boolean {
+function isKeyFile(
+  real: string,
+  info: { dev: number; ino: number },
+  key: FileIdentity | undefined,
+): boolean {
   if (key === undefined) return false;
   return real === key.realPath || (info.dev === key.dev && info.ino === key.ino);
 }
@@ -888,57 +907,59 @@ function listeningAddresses(hostname: string): string[] {
   }
 }
 
-// ── 12. Nagle off for TLS, through the C library (FFI) ─────────────────────────────────────────
+// ── 12. The C library (FFI): Nagle off for TLS, and where an open file is ─────────────────────
 
-/** The C functions turnOffNagle() calls, with their C types (<sys/socket.h>). */
-const SOCKET_CALLS = {
+/** The C functions we call, with their C types (<sys/socket.h>, <unistd.h>). */
+const C_CALLS = {
   getsockname: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
   getsockopt: { parameters: ["i32", "i32", "i32", "buffer", "buffer"], result: "i32" },
   setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
+  readlink: { parameters: ["buffer", "buffer", "usize"], result: "isize" },
 } as const;
+/** The C library's functions, or why we could not load them. */
+type CLibrary = Deno.DynamicLibrary<typeof C_CALLS>["symbols"] | string;
 /** The Linux values of the constants those calls take (<sys/socket.h>, <netinet/tcp.h>). */
 const SOL_SOCKET = 1;
 const SO_ACCEPTCONN = 30;
 const IPPROTO_TCP = 6;
 const TCP_NODELAY = 1;
 
+/** Loads the C library once, for the life of the server, through Deno's FFI, which needs
+ * --allow-ffi=/lib; without it, both uses below are skipped and the banner says so. */
+function loadCLibrary(): CLibrary {
+  const path = `/lib/${Deno.build.arch}-linux-gnu/libc.so.6`; // Debian and Ubuntu put it here
+  if (Deno.build.os !== "linux") return "the C calls of part 12 are Linux's";
+  if (Deno.permissions.querySync({ name: "ffi", path }).state !== "granted") {
+    return `give --allow-ffi=/lib to make them (${path})`;
+  }
+  try {
+    return Deno.dlopen(path, C_CALLS).symbols;
+  } catch (error) {
+    return `cannot load ${path}: ${errorText(error)}`;
+  }
+}
+
 /** Deno can turn Nagle's algorithm off on a TCP connection (setNoDelay) but not on a TLS one, and
  * Linux copies a listening socket's options to the sockets accept() returns: so we call
- * setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, 1) once per listening socket, through Deno's FFI,
- * which needs --allow-ffi=/lib (LESSON.md part 12 says why it matters). Returns what the banner
- * says about it. */
-function turnOffNagle(ports: number[]): string {
-  const path = `/lib/${Deno.build.arch}-linux-gnu/libc.so.6`; // Debian and Ubuntu put it here
-  if (Deno.build.os !== "linux") return "Nagle on for TLS (the TCP_NODELAY call is Linux's)";
-  if (Deno.permissions.querySync({ name: "ffi", path }).state !== "granted") {
-    return `Nagle on for TLS: give --allow-ffi=/lib to turn it off (${path})`;
+ * setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, 1) once per listening socket (LESSON.md part 12 says
+ * why it matters). Returns what the banner says about it. */
+function turnOffNagle(libc: CLibrary, ports: number[]): string {
+  if (typeof libc === "string") {
+    return `Nagle on for TLS, and open files' paths not checked: ${libc}`;
   }
-  let libc;
-  try {
-    libc = Deno.dlopen(path, SOCKET_CALLS);
-  } catch (error) {
-    return `Nagle on for TLS: cannot load ${path}: ${errorText(error)}`;
-  }
-  try {
-    const yes = new Uint8Array(new Int32Array([1]).buffer);
-    const done = listeningSockets(libc.symbols, ports).filter((fd) =>
-      libc.symbols.setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, yes, yes.length) === 0
-    );
-    return done.length === ports.length
-      ? "TCP_NODELAY on both listening sockets (Nagle off)"
-      : `Nagle on: TCP_NODELAY was set on ${done.length} of ${ports.length} listening sockets`;
-  } finally {
-    libc.close();
-  }
+  const yes = new Uint8Array(new Int32Array([1]).buffer);
+  const done = listeningSockets(libc, ports).filter((fd) =>
+    libc.setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, yes, yes.length) === 0
+  );
+  return done.length === ports.length
+    ? "TCP_NODELAY on both listening sockets (Nagle off)"
+    : `Nagle on: TCP_NODELAY was set on ${done.length} of ${ports.length} listening sockets`;
 }
 
 /** Deno does not tell which file descriptor a listener has, so we ask each small one (the kernel
  * hands out the lowest free number, and a process that just started has a few dozen): is it a
  * socket (getsockname succeeds), listening (SO_ACCEPTCONN), on one of our ports? */
-function listeningSockets(
-  libc: Deno.DynamicLibrary<typeof SOCKET_CALLS>["symbols"],
-  ports: number[],
-): number[] {
+function listeningSockets(libc: Exclude<CLibrary, string>, ports: number[]): number[] {
   const address = new Uint8Array(128); // struct sockaddr_storage
   const size = new Uint32Array(1);
   const flag = new Int32Array(1);
@@ -961,7 +982,28 @@ function listeningSockets(
   return found;
 }
 
+/** openFilePath asks Linux where an open file is: /proc/self/fd/N is a link, kept by the kernel,
+ * to the file descriptor N holds, wherever it has been renamed or linked from since, so no swap
+ * of names can fool it. Deno reads /proc/self only with --allow-all; C's readlink(2) needs only
+ * the FFI. Undefined when we cannot ask. */
+function openFilePath(libc: CLibrary, fd: number): string | undefined {
+  if (typeof libc === "string") return undefined;
+  const link = encoder.encode(`/proc/self/fd/${fd}\0`); // a C string ends with a NUL byte
+  const path = new Uint8Array(4096); // PATH_MAX, the longest path Linux hands out
+  const length = Number(libc.readlink(link, path, BigInt(path.length)));
+  return length > 0 && length < path.length
+    ? new TextDecoder().decode(path.subarray(0, length))
+    : undefined;
+}
+
 // ── 13. The connection limit (--max-connections) ───────────────────────────────────────────────
+
+/** Requests served on one connection before we close it (nginx's keepalive_requests), so that
+ * no client holds a connection forever; high, because a new TLS handshake is costly. */
+const MAX_REQUESTS_PER_CONNECTION = 100_000;
+
+/** How long a file may take to be opened or read: a local disk answers in milliseconds. */
+const FILE_SYSTEM_TIMEOUT_MS = 10_000;
 
 /** Each connection costs a file descriptor and buffers: past the limit, a new one is refused,
  * unless a connection that is doing nothing gives it its place (makeRoom). */
@@ -1095,7 +1137,7 @@ const SMALL_FILE_MAX = 64 * 1024;
 const CACHE_MAX_BYTES = 32 * 1024 * 1024;
 const CACHE_MAX_FILES = 4096;
 
-/** The files served recently, by the path asked for. Small files keep their bytes. */
+/** The small files served recently, by the path asked for, with their bytes. */
 interface FileCache {
   files: Map<string, CacheEntry>;
   bytes: number;
@@ -1107,10 +1149,11 @@ interface CacheEntry {
   checkedMs: number;
 }
 
-/** cachedFile returns what lookUp() found for this path if the file is still the same version:
- * one statSync (size, modification time, inode: the ETag) instead of the asynchronous calls of
- * a lookup, and at most once per millisecond per file, since the ETag cannot tell two versions
- * within one millisecond apart anyway. LESSON.md part 15 weighs what this misses. */
+/** cachedFile returns what lookUp() found for this path if the path still names the file that was
+ * opened, unchanged: one statSync (size, modification time, inode: the ETag) instead of the
+ * asynchronous calls of a lookup, and at most once per millisecond per file, since the ETag cannot
+ * tell two versions within one millisecond apart anyway. LESSON.md part 15 weighs what this
+ * misses. A name swapped for a symlink leads to another inode, so to a fresh lookUp(). */
 function cachedFile(cache: FileCache, wanted: string): Lookup | undefined {
   const entry = cache.files.get(wanted);
   if (entry === undefined) return undefined;
@@ -1128,24 +1171,26 @@ function cachedFile(cache: FileCache, wanted: string): Lookup | undefined {
   return undefined;
 }
 
-/** remember keeps a file lookUp() found, with its bytes if it is small (a file that changed
- * size while being read is kept without them, and so streamed from disk). */
-async function remember(cache: FileCache, wanted: string, found: Lookup): Promise<void> {
-  if (found.kind !== "file") return;
-  const file = found.file;
-  if (file.facts.size <= SMALL_FILE_MAX) {
-    const bytes = await Deno.readFile(file.path);
-    if (bytes.length === file.facts.size) file.bytes = bytes;
-  }
+/** remember keeps a small file lookUp() found, with its bytes, read from the handle that was
+ * checked (never by name again: the name may lead elsewhere by now). A file that changed size
+ * while being read is not kept, and is streamed from its handle. */
+async function remember(cache: FileCache, wanted: string, file: FoundFile): Promise<void> {
+  if (file.bytes !== undefined || file.handle === undefined) return; // from the cache already
+  if (file.facts.size > SMALL_FILE_MAX) return;
+  const bytes = new Uint8Array(file.facts.size + 1); // one more: a file that grew reads more
+  const { bytesRead } = await file.handle.read(bytes, 0, bytes.length, 0);
+  if (bytesRead !== file.facts.size) return;
+  file.bytes = bytes.subarray(0, bytesRead);
+  const kept: FoundFile = { path: file.path, facts: file.facts, bytes: file.bytes }; // no handle
   forget(cache, wanted);
-  const size = file.bytes?.length ?? 0;
+  const size = file.bytes.length;
   while (
     cache.files.size > 0 &&
     (cache.files.size >= CACHE_MAX_FILES || cache.bytes + size > CACHE_MAX_BYTES)
   ) {
     forget(cache, cache.files.keys().next().value!); // the oldest entry makes room
   }
-  cache.files.set(wanted, { found, checkedMs: Date.now() });
+  cache.files.set(wanted, { found: { kind: "file", file: kept }, checkedMs: Date.now() });
   cache.bytes += size;
 }
 
@@ -1525,6 +1570,7 @@ async function shutDown(server: Server, listeners: Deno.Listener[]): Promise<voi
   const cut = server.open.size;
   for (const c of server.open) close(c);
   for (const pid of RUNNING_PROGRAMS) killGroup(pid); // CGI programs end with the server
+  await server.log.flushing; // a batch on its way out (or its timer) ends first
   if (server.log.pending.length > 0) await flushLog(server.log); // the last lines too
   console.log(
     `tinyhttps: stopped after ${server.accepted} connections and ` +

@@ -14,5 +14,9 @@ Deno.test("server.ts part 12: without --allow-ffi says Nagle stays on for TLS, a
   } finally {
     await site.stop();
   }
-  assert(server.lines.some((l) => l.includes("Nagle on for TLS: give --allow-ffi=/lib")));
+  assert(
+    server.lines.some((l) =>
+      l.includes("Nagle on for TLS, and open files' paths not checked: give --allow-ffi=/lib")
+    ),
+  );
 });

@@ -153,7 +153,8 @@ for (
     "traceHead",
   ]
 ) {
-  if (partOne.includes(word)) problems.push(`server.ts: Part I uses ${word}, which is Part II's`);
+  const used = new RegExp(`\\b${word.replaceAll(".", "\\.")}\\b`).test(partOne); // not fstatSync
+  if (used) problems.push(`server.ts: Part I uses ${word}, which is Part II's`);
 }
 
 // ── Functions fit a screen; callers come above callees ───────────────────────────────────────
