@@ -227,7 +227,7 @@ type AfterReply = "next request" | "close";
 async function serveConnection(conn: Deno.TcpConn | Deno.TlsConn, site: Site): Promise<void> {
   const c = newConnection(conn, site);
   const { open } = site.server;
-  const overLimit = isOverLimit(site.server); // part 13: the connection limit
+  const overLimit = isOverLimit(site); // part 13: the connection limit
   open.add(c);
   if ("setNoDelay" in conn) conn.setNoDelay(true); // send small writes at once (part 12)
   let ending: Ending = "at once";
@@ -1005,10 +1005,19 @@ const MAX_REQUESTS_PER_CONNECTION = 100_000;
 /** How long a file may take to be opened or read: a local disk answers in milliseconds. */
 const FILE_SYSTEM_TIMEOUT_MS = 10_000;
 
-/** Each connection costs a file descriptor and buffers: past the limit, a new one is refused,
- * unless a connection that is doing nothing gives it its place (makeRoom). */
-function isOverLimit(server: Server): boolean {
-  return server.open.size >= server.config.maxConnections && !makeRoom(server);
+/** The most of the limit one port may hold, so that clients of one port (say, hundreds sending
+ * slow heads to port 80) always leave places for the other's. */
+const PORT_SHARE = 0.75;
+
+/** Each connection costs a file descriptor and buffers: past the limit, or past its port's share
+ * of it, a new one is refused, unless a connection that is doing nothing gives it its place
+ * (makeRoom: of the same port, when the port is over its share). */
+function isOverLimit(site: Site): boolean {
+  const { open, config } = site.server;
+  let onThisPort = 0;
+  for (const c of open) if (c.site === site) onThisPort++;
+  if (onThisPort >= Math.ceil(config.maxConnections * PORT_SHARE)) return !makeRoom(open, site);
+  return open.size >= config.maxConnections && !makeRoom(open);
 }
 
 /** What a connection may be doing and still give its place to a new one, first the idlest: it
@@ -1020,10 +1029,10 @@ const YIELDING: Waiting[] = ["the client to close", "the next request", "the TLS
 /** Closes the oldest connection (the Set keeps the order they came in) that does nothing, so that
  * a few hundred idle sockets — on either port — cannot lock new clients out, as nginx reuses its
  * idle keep-alive connections. Returns whether it found one. */
-function makeRoom(server: Server): boolean {
+function makeRoom(open: Set<Connection>, site?: Site): boolean {
   for (const waiting of YIELDING) {
-    for (const c of server.open) {
-      if (c.waitingFor !== waiting || c.closed) continue;
+    for (const c of open) {
+      if (c.waitingFor !== waiting || c.closed || (site && c.site !== site)) continue;
       c.timedOut = true; // quiet: an idle connection loses nothing
       close(c);
       return true;

@@ -234,6 +234,34 @@ Deno.test("server.ts over --max-connections, idle connections give their place t
   }
 });
 
+Deno.test("server.ts over --max-connections, busy clients of port 80 cannot take the places of port 443", async () => {
+  const server = await startServer(["--max-connections", "20", "--quiet"]);
+  const slow: Deno.Conn[] = [];
+  try {
+    // 20 clients each sending a head to port 80 slowly: busy, so none gives its place.
+    for (let i = 0; i < 20; i++) {
+      const conn = await Deno.connect({ port: server.httpPort });
+      await send(conn, "GET / HTTP/1.1\r\n");
+      slow.push(conn);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    // Before: all 20 places were port 80's, and every HTTPS client got 503 until the heads'
+    // timeout. Now port 80 holds at most three quarters of them.
+    for (let i = 0; i < 3; i++) {
+      assertEquals((await request(server.httpsPort, true, get("/"))).status, 200);
+    }
+    const refused = (await request(server.httpPort, false, get("/"))).status;
+    assertEquals(refused, 503, "port 80 is over its share");
+  } finally {
+    for (const conn of slow) {
+      try {
+        conn.close();
+      } catch { /* closed by the server already */ }
+    }
+    await server.stop();
+  }
+});
+
 async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
   for (let done = 0; done < bytes.length;) done += await conn.write(bytes.subarray(done));
 }
