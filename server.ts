@@ -1285,10 +1285,10 @@ async function runCgi(
   if (found.kind !== "file") {
     return writeReply(c, statusReply(404, "There is no such program."), head);
   }
-  const path = found.file.path;
-  if ((((await Deno.stat(path)).mode ?? 0) & 0o111) === 0) {
-    return writeReply(c, statusReply(403, "This program is not executable."), head);
-  }
+  const { path, handle } = found.file; // the program runs by its path: the handle just checks
+  const executable = (fstatSync(handle!.fd).mode & 0o111) !== 0;
+  await handle!.close();
+  if (!executable) return writeReply(c, statusReply(403, "This program is not executable."), head);
   const env = cgiEnvironment(cgiRequest(c, head, program, path, body.length));
   const output = await runProgram(path, env, body, config.cgiTimeoutMs, program.script);
   if (output === undefined) return writeReply(c, cgiReply(FAILED_CGI, NO_BODY), head);

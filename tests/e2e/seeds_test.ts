@@ -8,6 +8,7 @@ import {
   eventually,
   get,
   memoryMiB,
+  openFds,
   PROJECT,
   request,
   ResponseReader,
@@ -238,6 +239,17 @@ Deno.test("server.ts --cgi without --allow-run: exit 1 saying which task allows 
   const { code, output } = await runServer(["--cgi", "--http-port", "0", "--https-port", "0"]);
   assertEquals(code, 1);
   assertStringIncludes(output, "deno task start:cgi");
+});
+
+Deno.test("server.ts --cgi: running programs leaves no file open in the server", async () => {
+  await withServer(["--cgi", "--quiet"], async (s) => {
+    await cgi(s, get("/cgi-bin/hello.sh"));
+    const before = openFds(s.pid);
+    for (let i = 0; i < 20; i++) assertEquals((await cgi(s, get("/cgi-bin/hello.sh"))).status, 200);
+    for (let i = 0; i < 5; i++) await cgi(s, get("/cgi-bin/plain.txt")); // 403: not executable
+    // Before: each run left the program's file open (lookUp's handle): 25 more descriptors.
+    assert(await eventually(() => openFds(s.pid) <= before + 1, 2000), `${openFds(s.pid)}`);
+  });
 });
 
 Deno.test("server.ts a symlink loop is a 404, like any name that leads to no file", async () => {
