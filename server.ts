@@ -191,15 +191,15 @@ interface Connection {
   /** Requests read so far; the request line being answered ("-" if none could be read). */
   requests: number;
   requestLine: string;
-  /** Why the request's body was left unread, if it was: its end is unknown, so the connection
-   * closes after the answer (part 14). */
+  /** Why the body was left unread, if it was: its end is unknown, so we close after (part 14). */
   bodyUnread?: "chunked" | "too large";
   /** Bytes of this response sent so far, and how many were its head. Once one byte has gone,
    * a failure can no longer be answered, only end the connection. */
   sent: number;
   headBytes: number;
-  /** What we wait for now, and until when (performance.now() ms): see watchdog(). */
+  /** What we wait for now, since when and until when (performance.now() ms): see watchdog(). */
   waitingFor: Waiting;
+  since: number;
   deadline: number;
   timedOut: boolean;
   closed: boolean;
@@ -256,6 +256,7 @@ function newConnection(conn: Deno.TcpConn | Deno.TlsConn, site: Site): Connectio
     sent: 0,
     headBytes: 0,
     waitingFor: "nothing",
+    since: site.server.clock,
     deadline: Infinity,
     timedOut: false,
     closed: false,
@@ -300,6 +301,7 @@ async function answerRequests(c: Connection): Promise<Ending> {
  * reads the watchdog's clock, not the system's: a deadline may fire up to one tick early, and
  * setting one costs no system call. */
 function setDeadline(c: Connection, what: Waiting, ms: number): void {
+  if (what !== c.waitingFor) c.since = c.site.server.clock;
   c.waitingFor = what;
   c.deadline = c.site.server.clock + ms;
 }
@@ -1025,6 +1027,10 @@ function isOverLimit(site: Site): boolean {
  * never started its TLS handshake. A client sending a request, or reading an answer, keeps its
  * place. */
 const YIELDING: Waiting[] = ["the client to close", "the next request", "the TLS handshake"];
+/** A connection yields only once it has waited this long: a new client is in its handshake, or
+ * about to send its first request, for a few round trips, and must not lose its place to the
+ * next newcomer (a flood of new sockets would then push out every real client). */
+const YIELD_AFTER_MS = 1_000;
 
 /** Closes the oldest connection (the Set keeps the order they came in) that does nothing, so that
  * a few hundred idle sockets — on either port — cannot lock new clients out, as nginx reuses its
@@ -1033,6 +1039,8 @@ function makeRoom(open: Set<Connection>, site?: Site): boolean {
   for (const waiting of YIELDING) {
     for (const c of open) {
       if (c.waitingFor !== waiting || c.closed || (site && c.site !== site)) continue;
+      const young = c.site.server.clock - c.since < YIELD_AFTER_MS;
+      if (young && waiting !== "the client to close") continue;
       c.timedOut = true; // quiet: an idle connection loses nothing
       close(c);
       return true;

@@ -219,7 +219,7 @@ Deno.test("server.ts over --max-connections, idle connections give their place t
       await new ResponseReader(conn).read();
       idle.push(conn);
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 1500)); // idle for over YIELD_AFTER_MS
     for (let i = 0; i < 5; i++) {
       // Before: 503 for every newcomer until the idle ones timed out (15 s).
       assertEquals((await request(server.httpsPort, true, get("/"))).status, 200);
@@ -236,7 +236,7 @@ Deno.test("server.ts over --max-connections, idle connections give their place t
 
 Deno.test("server.ts over --max-connections, busy clients of port 80 cannot take the places of port 443", async () => {
   const server = await startServer(["--max-connections", "20", "--quiet"]);
-  const slow: Deno.Conn[] = [];
+  const slow: Deno.TcpConn[] = [];
   try {
     // 20 clients each sending a head to port 80 slowly: busy, so none gives its place.
     for (let i = 0; i < 20; i++) {
@@ -250,8 +250,14 @@ Deno.test("server.ts over --max-connections, busy clients of port 80 cannot take
     for (let i = 0; i < 3; i++) {
       assertEquals((await request(server.httpsPort, true, get("/"))).status, 200);
     }
-    const refused = (await request(server.httpPort, false, get("/"))).status;
-    assertEquals(refused, 503, "port 80 is over its share");
+    // The slow heads finish: those the server kept get their 301, the others had a 503 at once.
+    let kept = 0;
+    for (const conn of slow) {
+      await send(conn, "Host: x\r\n\r\n").catch(() => {});
+      const r = await new ResponseReader(conn).read().catch(() => undefined);
+      if (r?.status === 301) kept++;
+    }
+    assert(kept > 0 && kept <= 15, `port 80 kept ${kept} of 20 (its share is 15)`);
   } finally {
     for (const conn of slow) {
       try {
