@@ -1289,6 +1289,7 @@ async function runCgi(
     const reason = `A CGI request body may be ${MAX_REQUEST_BODY} bytes at most.`;
     return writeReply(c, statusReply(413, reason), head); // RFC 9110 §15.5.14
   }
+  setDeadline(c, "the file system", FILE_SYSTEM_TIMEOUT_MS);
   const found = await lookUp(join(realRoot, "cgi-bin", program.script), c.site.server);
   if (found.kind !== "file") {
     return writeReply(c, statusReply(404, "There is no such program."), head);
