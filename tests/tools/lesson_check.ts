@@ -3,8 +3,9 @@
 // lesson names a function that exists; the numbered parts of LESSON.md are the section banners
 // of server.ts, in the same order; every `name()` that prose or a code comment mentions exists;
 // LESSON.zh.md, the Chinese translation, has the same chapters, parts, lessons and code blocks
-// in the same order; and server.ts keeps the shape of a story (Part I first and short, callers
-// above callees, functions that fit a screen). Prints what drifted and exits 1, or prints "ok".
+// in the same order, and README.zh.md the code blocks of README.md; and server.ts keeps the
+// shape of a story (Part I first and short, callers above callees, functions that fit a screen).
+// Prints what drifted and exits 1, or prints "ok".
 
 const read = (path: string) => Deno.readTextFileSync(new URL(`../../${path}`, import.meta.url));
 const lesson = read("LESSON.md");
@@ -214,6 +215,13 @@ function compareStructure(): void {
   );
 }
 compareStructure();
+// README.zh.md gives README.md's commands (the set-up, curl, topo.py, certificates) unchanged.
+const readmeZh = read("README.zh.md");
+for (const [block] of read("README.md").matchAll(/^```.*\n[\s\S]*?^```$/gm)) {
+  if (!readmeZh.includes(block)) {
+    problems.push(`README.zh.md lacks this block of README.md, byte for byte:\n${block}`);
+  }
+}
 
 // ── server.ts is a story: Part I (the lab) first and short ───────────────────────────────────
 // (STYLE.md practices 1 and 16, ARCHITECTURE.md.) Part I ends at the banner "// ════ Part II".
