@@ -2,11 +2,15 @@
 // every exported lib/ function has a lesson of the same name and a test that names it; every
 // lesson names a function that exists; the numbered parts of LESSON.md are the section banners
 // of server.ts, in the same order; every `name()` that prose or a code comment mentions exists;
-// and server.ts keeps the shape of a story (Part I first and short, callers above callees,
-// functions that fit a screen). Prints what drifted and exits 1, or prints "ok".
+// LESSON.zh.md, the Chinese translation, has the same chapters, parts, lessons and code blocks
+// in the same order, and README.zh.md the code blocks of README.md; and server.ts keeps the
+// shape of a story (Part I first and short, callers above callees, functions that fit a screen).
+// Prints what drifted and exits 1, or prints "ok".
 
 const read = (path: string) => Deno.readTextFileSync(new URL(`../../${path}`, import.meta.url));
 const lesson = read("LESSON.md");
+const LESSON_ZH = Deno.args[0] ?? "LESSON.zh.md"; // another path: to try the check on a copy
+const lessonZh = Deno.readTextFileSync(new URL(LESSON_ZH, new URL("../../", import.meta.url)));
 const server = read("server.ts");
 const problems: string[] = [];
 
@@ -44,7 +48,6 @@ if (JSON.stringify(banners) !== JSON.stringify(parts)) {
       `  LESSON.md: ${parts.join(" | ")}`,
   );
 }
-if (/\.ts:\d+|#L\d+/.test(lesson)) problems.push("LESSON.md names code by line number");
 
 // ── Every name the prose and the comments mention exists ─────────────────────────────────────
 const code = [server, ...libFiles.map(read)].join("\n");
@@ -94,8 +97,6 @@ function checkCalls(where: string, text: string, pattern: RegExp): void {
     }
   }
 }
-const prose = lesson.replace(/```[\s\S]*?```/g, ""); // code blocks are checked by deno test --doc
-checkCalls("LESSON.md", prose, /`(?<![.\w])(\w+)\(\)`/g);
 for (const file of ["server.ts", ...libFiles]) {
   const comments = [...read(file).matchAll(/\/\/.*$|\/\*[\s\S]*?\*\//gm)].map((m) => m[0]).join(
     "\n",
@@ -108,21 +109,117 @@ for (const [, n] of server.matchAll(/\bpart (\d+)/g)) {
 }
 // Our constants are named for a limit or a size (TIME_WAIT or PATH_INFO are protocol words).
 const OURS = /^(MAX|CACHE|SMALL|CHUNK|LOG|LINGER|WATCHDOG|SHUTDOWN|INDEX|CGI)_|_(MS|BYTES|SIZE)$/;
-for (const [, name] of prose.matchAll(/`([A-Z][A-Z0-9_]{3,})`/g)) {
-  if (!OURS.test(name)) continue;
-  if (!new RegExp(`const ${name}\\b`).test(code)) {
-    problems.push(`LESSON.md names \`${name}\`, which no constant is`);
+/** The prose of a lesson file (both languages) names only functions, constants and files that
+ * exist, and code only by name, never by line number. */
+function checkProse(where: string, text: string): void {
+  if (/\.ts:\d+|#L\d+/.test(text)) problems.push(`${where} names code by line number`);
+  const prose = text.replace(/```[\s\S]*?```/g, ""); // code blocks are checked by deno test --doc
+  checkCalls(where, prose, /`(?<![.\w])(\w+)\(\)`/g);
+  for (const [, name] of prose.matchAll(/`([A-Z][A-Z0-9_]{3,})`/g)) {
+    if (!OURS.test(name)) continue;
+    if (!new RegExp(`const ${name}\\b`).test(code)) {
+      problems.push(`${where} names \`${name}\`, which no constant is`);
+    }
+  }
+  for (
+    const [, path] of prose.matchAll(
+      /`((?:lib|tests|static|certs|bench)\/[\w./-]+\.\w+|server\.ts|topo\.py)`/g,
+    )
+  ) {
+    try {
+      Deno.statSync(new URL(`../../${path}`, import.meta.url));
+    } catch {
+      problems.push(`${where} names the file ${path}, which does not exist`);
+    }
   }
 }
-for (
-  const [, path] of prose.matchAll(
-    /`((?:lib|tests|static|certs|bench)\/[\w./-]+\.\w+|server\.ts|topo\.py)`/g,
-  )
-) {
-  try {
-    Deno.statSync(new URL(`../../${path}`, import.meta.url));
-  } catch {
-    problems.push(`LESSON.md names the file ${path}, which does not exist`);
+checkProse("LESSON.md", lesson);
+checkProse(LESSON_ZH, lessonZh);
+
+// ── LESSON.zh.md has the structure of LESSON.md ──────────────────────────────────────────────
+// The translation keeps, in the same order, each landmark of the English: a chapter heading
+// ("# …", translated, so matched by place), a part ("## 4. …", matched by its number), a
+// function's lesson ("## parseRange", never translated), any other "## …" heading (by place),
+// and every code block: one that runs (```ts, or the commands of ```sh) byte for byte, a diagram
+// or a picture of bytes (```mermaid, a bare ```) by its kind only, since its labels are
+// translated. So a section deleted, moved or added, or a code block changed, shows here.
+const RUNS = new Set(["ts", "typescript", "js", "javascript", "tsx", "jsx", "sh", "bash"]);
+type Landmark = { key: string; line: number; says: string };
+function landmarks(text: string): Landmark[] {
+  const all = text.split("\n");
+  const found: Landmark[] = [];
+  for (let i = 0; i < all.length; i++) {
+    const fence = /^```(\w*)/.exec(all[i]);
+    if (fence !== null) {
+      let end = i + 1;
+      while (end < all.length && !all[end].startsWith("```")) end++;
+      const block = all.slice(i, end + 1).join("\n");
+      const kind = fence[1] === "" ? "a ``` block" : `a \`\`\`${fence[1]} block`;
+      const runs = RUNS.has(fence[1]);
+      found.push({
+        key: runs ? block : kind,
+        line: i + 1,
+        says: runs ? `${kind} that runs` : kind,
+      });
+      i = end;
+      continue;
+    }
+    const part = /^## (\d+)\. /.exec(all[i]);
+    const name = /^## (\w+)$/.exec(all[i]);
+    let key = "", says = "";
+    if (part !== null) [key, says] = [`part ${part[1]}`, `part ${part[1]}, "${all[i]}"`];
+    else if (name !== null) key = says = `the lesson "## ${name[1]}"`;
+    else if (all[i].startsWith("## ")) [key, says] = ["## …", `a section heading, "${all[i]}"`];
+    else if (all[i].startsWith("# ")) [key, says] = ["# …", `a chapter heading, "${all[i]}"`];
+    if (key !== "") found.push({ key, line: i + 1, says });
+  }
+  return found;
+}
+function firstDifference(a: string, b: string): string {
+  const [x, y] = [a.split("\n"), b.split("\n")];
+  let i = 0;
+  while (i < x.length && x[i] === y[i]) i++;
+  const show = (line: string | undefined) => JSON.stringify(line ?? "(the block has ended)");
+  return `its line ${i + 1}:\n    LESSON.md: ${show(x[i])}\n    ${LESSON_ZH}: ${show(y[i])}`;
+}
+/** "a, b, c", or the first eight and how many more. */
+const list = (names: string[]) =>
+  names.slice(0, 8).join(", ") + (names.length > 8 ? ` and ${names.length - 8} more` : "");
+function compareStructure(): void {
+  const [en, zh] = [landmarks(lesson), landmarks(lessonZh)];
+  const headings = (list: Landmark[]) =>
+    new Set(list.filter((l) => /^(part|the lesson)/.test(l.key)).map((l) => l.key));
+  const [enHeadings, zhHeadings] = [headings(en), headings(zh)];
+  const missing = [...enHeadings].filter((k) => !zhHeadings.has(k));
+  const extra = [...zhHeadings].filter((k) => !enHeadings.has(k));
+  if (missing.length > 0) problems.push(`${LESSON_ZH} lacks ${list(missing)}`);
+  if (extra.length > 0) {
+    problems.push(`${LESSON_ZH} has ${list(extra)}, which LESSON.md lacks`);
+  }
+  const at = en.findIndex((l, i) => zh[i] === undefined || zh[i].key !== l.key);
+  if (at === -1 && zh.length === en.length) return;
+  const here = at === -1 ? en.length : at;
+  const [e, z] = [en[here], zh[here]];
+  const where = (file: string, l?: Landmark) =>
+    l ? `${file} line ${l.line}: ${l.says}` : `${file}: (ends here)`;
+  let why = `${where("LESSON.md", e)}\n  ${where(LESSON_ZH, z)}`;
+  const runs = (l: Landmark) => l.key.startsWith("```");
+  if (e && z && runs(e) && runs(z)) {
+    const diff = firstDifference(e.key, z.key);
+    why = `the code block at LESSON.md line ${e.line} is not the one at ${LESSON_ZH} line ` +
+      `${z.line} (a block that runs stays byte for byte as in LESSON.md); ${diff}`;
+  }
+  problems.push(
+    `${LESSON_ZH} is not in step with LESSON.md from landmark ${here + 1} of ${en.length}:\n` +
+      `  ${why}`,
+  );
+}
+compareStructure();
+// README.zh.md gives README.md's commands (the set-up, curl, topo.py, certificates) unchanged.
+const readmeZh = read("README.zh.md");
+for (const [block] of read("README.md").matchAll(/^```.*\n[\s\S]*?^```$/gm)) {
+  if (!readmeZh.includes(block)) {
+    problems.push(`README.zh.md lacks this block of README.md, byte for byte:\n${block}`);
   }
 }
 
@@ -198,5 +295,6 @@ if (problems.length > 0) {
   Deno.exit(1);
 }
 console.log(
-  `lesson:check ok: ${exported.size} functions, ${parts.length} parts, Part I ${partTwo} lines`,
+  `lesson:check ok: ${exported.size} functions, ${parts.length} parts, Part I ${partTwo} lines; ` +
+    `${LESSON_ZH} in step with LESSON.md (${landmarks(lesson).length} landmarks)`,
 );

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/tools/run.sh — every test, one command (`deno task test`):
-#   1. deno fmt --check, lint, check, lesson:check (the code is clean, LESSON.md matches it),
+#   1. deno fmt --check, lint, check, lesson:check (the code is clean, LESSON.md matches it and
+#      LESSON.zh.md matches LESSON.md),
 #      and in CI, exercise --check (each exercise is solvable, and its tests fail on the stub)
-#   2. deno test tests/ LESSON.md                 (lib/ tables, server.ts over real sockets, lessons)
+#   2. deno test tests/ LESSON.md LESSON.zh.md    (lib/ tables, server.ts over real sockets, lessons)
 #   3. tests/lab_netns.sh                         (the lab's seven checks from h2 to h1)
 #   4. topo.py --test                             (the same, through Mininet itself)
 # The real-client tests of step 2 (tests/e2e/clients_test.ts: curl, wget, requests, ffmpeg, VLC,
@@ -22,7 +23,7 @@ echo "== 1. fmt, lint, check"
 "$DENO" fmt --check; count $? "deno fmt --check"
 "$DENO" lint; count $? "deno lint"
 "$DENO" check server.ts lib/*.ts $(find tests bench -name '*.ts'); count $? "deno check"
-"$DENO" run --allow-read tests/tools/lesson_check.ts; count $? "lesson:check (LESSON.md matches the code)"
+"$DENO" run --allow-read tests/tools/lesson_check.ts; count $? "lesson:check (LESSON.md matches the code, LESSON.zh.md matches LESSON.md)"
 
 if [ -n "${CI:-}" ]; then
   # The exercises: stubs match lib/, and every function's tests fail against its untouched stub
@@ -37,7 +38,7 @@ if command -v chromium >/dev/null && [ ! -d tests/e2e/browser/node_modules/playw
   npm ci --prefix tests/e2e/browser --silent --no-audit --no-fund || echo "npm ci failed"
 fi
 out=$(mktemp)
-"$DENO" test --doc --allow-read --allow-write --allow-net --allow-run --allow-env tests/ LESSON.md 2>&1 | tee "$out"
+"$DENO" test --doc --allow-read --allow-write --allow-net --allow-run --allow-env tests/ LESSON.md LESSON.zh.md 2>&1 | tee "$out"
 code=${PIPESTATUS[0]}
 # Deno's summary: "ok | 211 passed (54 steps) | 0 failed (0 steps)"; count tests and steps.
 summary=$(grep -E '^(ok|FAILED) \| ' "$out" | tail -n 1)
