@@ -43,8 +43,8 @@ except ImportError:  # --find-deno works without Mininet; main() says how to ins
 PROJECT = os.path.dirname(os.path.abspath(__file__))
 DENO_VERSION = "2.9.6"  # the version README.md and .ci/run give to npx
 NO_DENO = f"""topo: found no Deno that runs without a network (h1 has none, so npx cannot download it).
-  Do one of these once, on a machine with a network, then run topo.py again:
-    npx --yes deno@{DENO_VERSION} task test       (caches Deno in ~/.npm/_npx; topo.py finds it there)
+  Do one of these once, as root, while this machine has a network, then run topo.py again:
+    npx --yes deno@{DENO_VERSION} task test       (caches Deno and the server's packages)
     npm install -g deno@{DENO_VERSION}            (puts deno on the PATH)
   or point topo.py at a deno binary: DENO=/path/to/deno python3 topo.py"""
 
