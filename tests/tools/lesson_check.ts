@@ -35,6 +35,20 @@ for (const name of lessons) {
   if (!exported.has(name)) problems.push(`LESSON.md: "## ${name}" names no exported lib/ function`);
 }
 
+// Each lesson's exercise says how many cases its tests hold ("Its tests: N cases"), which
+// `deno task exercise --check` (CI) holds to the tests; the lab path names lessons that exist.
+for (const section of lesson.split(/^## /m).slice(1)) {
+  const name = /^(\w+)$/m.exec(section.split("\n")[0])?.[1];
+  if (name !== undefined && !/\bIts\s+tests:\s+\d+\s+cases?\b/.test(section)) {
+    problems.push(`LESSON.md: "## ${name}" has no "Its tests: N cases" line in its exercise`);
+  }
+}
+const labPath = /\*\*The lab path\.\*\*([\s\S]*?)\n\n/.exec(lesson)?.[1];
+if (labPath === undefined) problems.push('LESSON.md has no "**The lab path.**" paragraph');
+for (const [, name] of (labPath ?? "").matchAll(/`(\w+)`/g)) {
+  if (!lessons.includes(name)) problems.push(`LESSON.md: the lab path names ${name}, no lesson`);
+}
+
 // ── The parts of LESSON.md are the banners of server.ts ──────────────────────────────────────
 const banners = [...server.matchAll(/^\/\/ ── (\d+\. .+?) ─+$/gm)].map((m) => m[1]);
 const parts = [...lesson.matchAll(/^## (\d+\. .+)$/gm)].map((m) => m[1]);
