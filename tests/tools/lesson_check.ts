@@ -100,7 +100,12 @@ const NOT_OURS = new Set([
   "toUTCString",
   "trim",
 ]);
-const ours = (name: string) => new RegExp(`function ${name}\\b`).test(code);
+/** OpenSSL's calls (SSL_read, TLS_server_method, OpenSSL_add_all_algorithms), and the functions
+ * of the handout's C server, which the part "From tinyhttps to your C server" names. */
+const OPENSSL = /^(SSL|SSLv23|TLS|OpenSSL|ERR)_\w+$/;
+const HANDOUT = new Set(["response", "https_response", "http_server", "https_server"]);
+const ours = (name: string) =>
+  OPENSSL.test(name) || HANDOUT.has(name) || new RegExp(`function ${name}\\b`).test(code);
 function checkCalls(where: string, text: string, pattern: RegExp): void {
   for (const [, name] of text.matchAll(pattern)) {
     if (!NOT_OURS.has(name) && !ours(name)) {
