@@ -169,7 +169,7 @@ def main():
     if os.geteuid() != 0:
         sys.exit("topo: Mininet needs root (there is no sudo here: run it as root)")
 
-    setLogLevel("warning")
+    setLogLevel("output")  # "warning" would hide what the CLI's commands print
     switch, datapath = choose_switch()
     link, shaping = choose_link()
     topo = LabTopo(h3=args.h3, shaping=shaping)
