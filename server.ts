@@ -1479,10 +1479,8 @@ function currentDate(): string {
  * `curl -v` or `openssl s_client` shows that one from the client's side. */
 function traceHandshake(c: Connection, info: Deno.TlsHandshakeInfo): void {
   const alpn = info.alpnProtocol ?? "none (the client offered no protocol; HTTP/1.1 it is)";
-  const line = `${
-    traceName(c)
-  } TLS handshake done; ALPN: ${alpn}; TLS version: not reported by Deno`;
-  trace(c, printable(line));
+  const version = "TLS version: not reported by Deno";
+  trace(c, printable(`${traceName(c)} TLS handshake done; ALPN: ${alpn}; ${version}`));
 }
 
 /** A request head as it arrived (traceHead escapes whatever could move the cursor). */
