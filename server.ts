@@ -26,7 +26,7 @@ import { strongETag } from "./lib/conditional.ts";
 import { type DirEntry, listingReply } from "./lib/listing.ts";
 import { accessLogLine, printable, startupBanner, traceHead, traceRange } from "./lib/log.ts";
 import { type ByteRange } from "./lib/range.ts";
-import { redirectReply } from "./lib/redirect.ts";
+import { bracketIPv6, redirectReply } from "./lib/redirect.ts";
 import {
   busyReply,
   closing,
@@ -179,8 +179,7 @@ function watchdog(server: Server): void {
 interface Connection {
   conn: Deno.TcpConn | Deno.TlsConn;
   site: Site;
-  /** The client's address (for the log), and the one it connected to (the redirect's host when
-   * the request names none). */
+  /** The client's address (for the log), and ours (the redirect's host if a request has none). */
   client: string;
   local: string;
   /** Bytes read but not used yet: the rest of a pipelined request waits here for its turn. */
@@ -268,7 +267,8 @@ function newConnection(conn: Deno.TcpConn | Deno.TlsConn, site: Site): Connectio
 async function handshake(c: Connection, conn: Deno.TlsConn): Promise<boolean> {
   setDeadline(c, "the TLS handshake", c.site.server.config.handshakeTimeoutMs);
   try {
-    await conn.handshake();
+    const agreed = await conn.handshake(); // what ALPN chose: --trace shows it (part 20)
+    if (c.site.server.config.trace) traceHandshake(c, agreed);
     return true;
   } catch (error) {
     if (!c.closed) { // if closed, the watchdog has said why already
@@ -1537,14 +1537,24 @@ function currentDate(): string {
 
 // ── 20. Tracing heads and ranges (--trace) ─────────────────────────────────────────────────────
 
+/** After the handshake: what ALPN agreed on (RFC 7301; the server's answer travels in TLS 1.3's
+ * EncryptedExtensions). Deno's TlsHandshakeInfo holds only alpnProtocol, not the TLS version:
+ * `curl -v` or `openssl s_client` shows that one from the client's side. */
+function traceHandshake(c: Connection, info: Deno.TlsHandshakeInfo): void {
+  const alpn = info.alpnProtocol ?? "none (the client offered no protocol; HTTP/1.1 it is)";
+  const version = "TLS version: not reported by Deno";
+  trace(c, printable(`${traceName(c)} TLS handshake done; ALPN: ${alpn}; ${version}`));
+}
+
 /** A request head as it arrived (traceHead escapes whatever could move the cursor). */
 function traceReceived(c: Connection, end: number): void {
   const text = String.fromCharCode(...c.buffer.subarray(0, Math.min(end, 4096)));
-  console.log(`\n${traceHead("▶", c.client, text)}`);
+  const name = traceName(c);
+  trace(c, `\n${traceHead("▶", name, text)}`);
 }
 
 function traceSent(c: Connection, head: string): void {
-  console.log(traceHead("◀", c.client, head));
+  trace(c, traceHead("◀", traceName(c), head));
 }
 
 /** The range arithmetic behind a file's Reply, when the request had a Range and it was weighed. */
@@ -1555,7 +1565,33 @@ function traceRangeOf(c: Connection, head: RequestHead, reply: Reply, size: numb
   const answer = reply.status === 206
     ? { kind: "parts", parts }
     : { kind: reply.status === 416 ? "unsatisfiable" : "whole" };
-  console.log(`${c.client} ⚙ ${printable(traceRange(range, size, answer))}`);
+  trace(c, `${traceName(c)} ⚙ ${printable(traceRange(range, size, answer))}`);
+}
+
+/** The trace numbers connections in the order it first sees them (#1, #2, ...), and says once
+ * who each one is: the client's address and port, and the port it reached (80 or 443, or the
+ * ports configured), so that the lines of connections running at once can be told apart. */
+const traceNames = new WeakMap<Connection, string>();
+let tracedConnections = 0;
+function traceName(c: Connection): string {
+  let name = traceNames.get(c);
+  if (name === undefined) {
+    name = `#${++tracedConnections}`;
+    traceNames.set(c, name);
+    const from = c.conn.remoteAddr as Deno.NetAddr, to = c.conn.localAddr as Deno.NetAddr;
+    const how = c.site.transport === "tls" ? "TLS" : "plain TCP";
+    trace(c, `\n${name} ${bracketIPv6(c.client)}:${from.port} → port ${to.port} (${how})`);
+  }
+  return name;
+}
+
+/** What --trace prints goes through the access log's queue when both go to stdout (part 18
+ * writes that log in batches): a response's log line then follows its heads, in the order they
+ * happened, instead of arriving 50 ms later among the next connection's heads. */
+function trace(c: Connection, text: string): void {
+  const log = c.site.server.log;
+  if (log.sink === Deno.stdout) queueLogLine(log, text);
+  else console.log(text);
 }
 
 // ── 21. Stopping gracefully (SIGINT, SIGTERM) ──────────────────────────────────────────────────
@@ -1591,10 +1627,15 @@ async function shutDown(server: Server, listeners: Deno.Listener[]): Promise<voi
   await server.log.flushing; // a batch on its way out (or its timer) ends first
   if (server.log.pending.length > 0) await flushLog(server.log); // the last lines too
   console.log(
-    `tinyhttps: stopped after ${server.accepted} connections and ` +
-      `${server.responses} responses; ${cut} cut off at shutdown`,
+    `tinyhttps: stopped after ${counted(server.accepted, "connection")} and ` +
+      `${counted(server.responses, "response")}; ${cut} cut off at shutdown`,
   );
   Deno.exit(0);
+}
+
+/** "1 response", "2 responses": the summary is read by people. */
+function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 if (import.meta.main) main();

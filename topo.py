@@ -8,6 +8,12 @@ Run as root with the Python that has Mininet (Debian: /usr/bin/python3):
     python3 topo.py --serve    also start `deno task start` on h1 (ports 80 and 443)
     python3 topo.py --test     start it on h1, run tests/lab_test.py on h2, exit with its status
     python3 topo.py --h3       add h3, a second client
+    python3 topo.py --find-deno   say which deno h1 will run, and exit (needs no Mininet)
+
+h1 has no network, so `npx --yes deno@2.9.6` cannot download Deno there (it waits about 70 s,
+then fails). topo.py finds a Deno that runs without one, in this order: $DENO; `deno` on the
+PATH; one that npx has cached (~/.npm/_npx/*/node_modules/deno/deno, for root and for the user
+who ran sudo); `npx --offline --yes deno@2.9.6`. With none, it says what to do and stops.
 
 Mininet's usual parts are not everywhere: Open vSwitch may have no kernel datapath (no
 `openvswitch` module, as in containers) and `tc` may lack netem (the delay) or htb (the
@@ -16,20 +22,31 @@ OVS's userspace datapath (with TX checksum offload off on the hosts, which it ne
 Linux bridge; the link without delay, or without shaping at all.
 """
 import argparse
+import glob
 import os
+import pwd
 import shutil
 import subprocess
 import sys
 import time
 
-from mininet.link import Link, TCLink
-from mininet.log import setLogLevel
-from mininet.net import Mininet
-from mininet.node import OVSBridge
-from mininet.nodelib import LinuxBridge
-from mininet.topo import Topo
+try:
+    from mininet.link import Link, TCLink
+    from mininet.log import setLogLevel
+    from mininet.net import Mininet
+    from mininet.node import OVSBridge
+    from mininet.nodelib import LinuxBridge
+    from mininet.topo import Topo
+except ImportError:  # --find-deno works without Mininet; main() says how to install it
+    Topo = object
 
 PROJECT = os.path.dirname(os.path.abspath(__file__))
+DENO_VERSION = "2.9.6"  # the version README.md and .ci/run give to npx
+NO_DENO = f"""topo: found no Deno that runs without a network (h1 has none, so npx cannot download it).
+  Do one of these once, as root, while this machine has a network, then run topo.py again:
+    npx --yes deno@{DENO_VERSION} task test       (caches Deno and the server's packages)
+    npm install -g deno@{DENO_VERSION}            (puts deno on the PATH)
+  or point topo.py at a deno binary: DENO=/path/to/deno python3 topo.py"""
 
 
 class LabTopo(Topo):
@@ -81,9 +98,48 @@ def choose_link():
     return Link, {}
 
 
-def start_server(h1, log):
-    deno = os.environ.get("DENO") or shutil.which("deno") or "deno"
-    return h1.popen([deno, "task", "start"], cwd=PROJECT, stdout=log, stderr=subprocess.STDOUT)
+def runs(command):
+    """Whether `command --version` prints a Deno version within 20 s, with no network needed."""
+    try:
+        out = subprocess.run([*command, "--version"], capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return out.returncode == 0 and out.stdout.startswith("deno ")
+
+
+def npx_caches():
+    """The npx caches to look in: npm's configured one, root's, and that of the user behind sudo."""
+    homes = [os.path.expanduser("~")]
+    if os.environ.get("SUDO_USER"):
+        try:
+            homes.append(pwd.getpwnam(os.environ["SUDO_USER"]).pw_dir)
+        except KeyError:
+            pass
+    caches = [os.environ.get("npm_config_cache")] + [os.path.join(h, ".npm") for h in homes]
+    return [c for c in dict.fromkeys(caches) if c]
+
+
+def find_deno():
+    """The command that runs Deno on h1 without a network (see the docstring), or None."""
+    if os.environ.get("DENO"):
+        return [os.environ["DENO"]] if runs([os.environ["DENO"]]) else None
+    if shutil.which("deno") and runs([shutil.which("deno")]):
+        return [shutil.which("deno")]
+    cached = []
+    for cache in npx_caches():
+        for pattern in ("node_modules/deno/deno", "node_modules/@deno/*/deno"):
+            cached += glob.glob(os.path.join(cache, "_npx", "*", pattern))
+    for deno in sorted(cached, key=os.path.getmtime, reverse=True):  # the newest first
+        if runs([deno]):
+            return [deno]
+    npx = ["npx", "--offline", "--yes", f"deno@{DENO_VERSION}"]
+    if shutil.which("npx") and runs(npx):
+        return npx
+    return None
+
+
+def start_server(h1, deno, log):
+    return h1.popen([*deno, "task", "start"], cwd=PROJECT, stdout=log, stderr=subprocess.STDOUT)
 
 
 def wait_for(host, ip, port, seconds=20):
@@ -100,11 +156,20 @@ def main():
     parser.add_argument("--serve", action="store_true", help="start `deno task start` on h1")
     parser.add_argument("--test", action="store_true", help="serve on h1, run the lab test on h2")
     parser.add_argument("--h3", action="store_true", help="add h3 (10.0.0.3), a second client")
+    parser.add_argument("--find-deno", action="store_true", help="say which deno h1 will run")
     args = parser.parse_args()
+    deno = find_deno() if args.serve or args.test or args.find_deno else None
+    if args.find_deno:
+        print(f"topo: h1 will run {' '.join(deno)}" if deno else NO_DENO)
+        sys.exit(0 if deno else 1)
+    if (args.serve or args.test) and deno is None:
+        sys.exit(NO_DENO)
+    if Topo is object:
+        sys.exit("topo: Mininet is not installed for this Python (Debian: apt-get install mininet)")
     if os.geteuid() != 0:
         sys.exit("topo: Mininet needs root (there is no sudo here: run it as root)")
 
-    setLogLevel("warning")
+    setLogLevel("output")  # "warning" would hide what the CLI's commands print
     switch, datapath = choose_switch()
     link, shaping = choose_link()
     topo = LabTopo(h3=args.h3, shaping=shaping)
@@ -118,7 +183,7 @@ def main():
         h1, h2 = net.get("h1"), net.get("h2")
         if args.serve or args.test:
             log = open(os.path.join(PROJECT, "logs", "topo-h1.log"), "w")
-            server = start_server(h1, log)
+            server = start_server(h1, deno, log)
             if not wait_for(h2, "10.0.0.1", 443):
                 print("topo: the server on h1 did not answer on 10.0.0.1:443; see logs/topo-h1.log")
                 status = 1

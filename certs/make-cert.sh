@@ -5,8 +5,9 @@
 #                                          keep an existing key and subject (the lab's v1
 #                                          certificate), issue a v3 certificate for them
 #   deno task certs --out DIR              write cert.pem / key.pem into DIR instead of certs/
-# The certificate names localhost, 127.0.0.1 and 10.0.0.1 (h1 in the lab's Mininet) in its
-# subjectAltName: clients match the host against SAN, not against the Common Name (RFC 6125).
+# The certificate names localhost, 127.0.0.1, 10.0.0.1 (h1 in the lab's Mininet) and ::1 in its
+# subjectAltName: clients match the host against SAN, not against the Common Name (RFC 9525,
+# which replaced RFC 6125 and no longer lets a client fall back on the CN at all).
 # Deno's TLS (rustls) accepts only version 3 certificates; `-x509` with `-addext` makes one.
 set -euo pipefail
 dir="$(cd "$(dirname "$0")" && pwd)"

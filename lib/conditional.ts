@@ -29,8 +29,8 @@ export type Verdict = "proceed" | "not-modified" | "precondition-failed";
  * RFC 9110 §8.8.3: an entity-tag is `[ weak ] opaque-tag`, and "A strong validator might change
  * for reasons other than a change to the representation data"; a tag that changes whenever the
  * file is edited or replaced is enough. It must be **strong**: VLC strips `W/` and sends the tag
- * back in If-Match on every seek, and If-Match uses strong comparison (§13.1.1), so a weak tag
- * would make every seek fail with 412. */
+ * back in If-Match on some of its Range requests (the test in tests/e2e/clients_test.ts sees
+ * them), and If-Match uses strong comparison (§13.1.1), so a weak tag would fail those with 412. */
 export function strongETag(size: number, mtimeMs: number, ino: number): string {
   return `"${size.toString(36)}-${Math.round(mtimeMs).toString(36)}-${ino.toString(36)}"`;
 }
@@ -113,25 +113,31 @@ const weakMatch = (a: string, b: string) => a.replace(/^W\//, "") === b.replace(
  * the obsolete RFC 850 format (`Sunday, 06-Nov-94 08:49:37 GMT`) and ANSI C's asctime()
  * (`Sun Nov  6 08:49:37 1994`). Returns milliseconds since 1970, or undefined for anything else
  * (Date.parse is not used: it accepts far more than HTTP allows, differently per engine).
- * RFC 850's two-digit year is read as §5.6.7 says: a year "that appears to be more than 50 years
- * in the future" (from `nowMs`) is "the most recent year in the past that had the same last two
- * digits". */
+ * RFC 850's two-digit year is read as §5.6.7 says: "Recipients of a timestamp value in
+ * rfc850-date format, which uses a two-digit year, MUST interpret a timestamp that appears to be
+ * more than 50 years in the future as representing the most recent year in the past that had the
+ * same last two digits" (the future as seen from `nowMs`). */
 export function parseHttpDate(text: string, nowMs: number): number | undefined {
   const t = text.trim();
   let m = /^[A-Z][a-z]{2}, (\d\d) ([A-Z][a-z]{2}) (\d{4}) (\d\d):(\d\d):(\d\d) GMT$/.exec(t);
   if (m) return utc(+m[3], m[2], +m[1], +m[4], +m[5], +m[6]);
-  m = /^[A-Z][a-z]+, (\d\d)-([A-Z][a-z]{2})-(\d\d) (\d\d):(\d\d):(\d\d) GMT$/.exec(t);
-  if (m) return utc(fullYear(+m[3], nowMs), m[2], +m[1], +m[4], +m[5], +m[6]);
+  const r = /^[A-Z][a-z]+, (\d\d)-([A-Z][a-z]{2})-(\d\d) (\d\d):(\d\d):(\d\d) GMT$/.exec(t);
+  if (r) return rfc850Date(+r[3], (year) => utc(year, r[2], +r[1], +r[4], +r[5], +r[6]), nowMs);
   m = /^[A-Z][a-z]{2} ([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d) (\d{4})$/.exec(t);
   if (m) return utc(+m[6], m[1], +m[2], +m[3], +m[4], +m[5]);
   return undefined;
 }
 
-/** The year ending in `yy` that is at most 50 years after the year of `nowMs`. */
-function fullYear(yy: number, nowMs: number): number {
-  const now = new Date(nowMs).getUTCFullYear();
-  const year = now - (now % 100) + yy;
-  return year > now + 50 ? year - 100 : year;
+/** RFC 850's two-digit year `yy`: the year of this century that ends so, unless the timestamp
+ * then "appears to be more than 50 years in the future" (§5.6.7 compares timestamps, not years:
+ * 50 years from `nowMs` to the second); then "the most recent year in the past that had the same
+ * last two digits", a century earlier. */
+function rfc850Date(yy: number, at: (year: number) => number | undefined, nowMs: number) {
+  const now = new Date(nowMs);
+  const year = now.getUTCFullYear() - (now.getUTCFullYear() % 100) + yy;
+  const fiftyYearsAhead = new Date(nowMs).setUTCFullYear(now.getUTCFullYear() + 50);
+  const t = at(year);
+  return t !== undefined && t > fiftyYearsAhead ? at(year - 100) : t;
 }
 
 function utc(year: number, month: string, day: number, h: number, min: number, s: number) {

@@ -49,13 +49,14 @@ export function printable(text: string): string {
 }
 
 /** traceHead shows a message head as it crossed the wire, for `--trace` on a projector: one line
- * per header line, each behind an arrow (`▶` from the client, `◀` from the server) and the
- * client's address; the empty line that ends the head is shown as `▶ ␍␊`, and control bytes as
- * `\xNN`, so nothing in a hostile head can move the cursor or fake another line. */
-export function traceHead(arrow: "▶" | "◀", client: string, head: string): string {
+ * per header line, each behind `who` (the connection's name in the trace, `#1`) and an arrow
+ * (`▶` from the client, `◀` from the server); the empty line that ends the head is shown as
+ * `▶ ␍␊`, and control bytes as `\xNN`, so nothing in a hostile head can move the cursor or fake
+ * another line. */
+export function traceHead(arrow: "▶" | "◀", who: string, head: string): string {
   const lines = head.replace(/\r?\n\r?\n$/, "").split(/\r?\n/);
   const shown = lines.map(printable);
-  return [...shown, "␍␊"].map((line) => `${client} ${arrow} ${line}`).join("\n");
+  return [...shown, "␍␊"].map((line) => `${who} ${arrow} ${line}`).join("\n");
 }
 
 /** traceRange spells out the range arithmetic of one request for `--trace`:
@@ -69,9 +70,10 @@ export function traceRange(
   const head = `Range: ${value} of ${size} bytes →`;
   if (answer.kind === "unsatisfiable") return `${head} 416, no byte of it exists`;
   if (answer.kind !== "parts" || !answer.parts) return `${head} ignored, 200 with the whole file`;
-  const parts = answer.parts.map((p) =>
-    `bytes ${p.first}-${p.last} (${p.last - p.first + 1} bytes)`
-  );
+  const parts = answer.parts.map((p) => {
+    const n = p.last - p.first + 1;
+    return `bytes ${p.first}-${p.last} (${n} ${n === 1 ? "byte" : "bytes"})`;
+  });
   return `${head} 206, ${parts.join(", ")}`;
 }
 

@@ -257,7 +257,9 @@ function checkHost(head: RequestHead): HttpError | undefined {
 }
 
 /** fieldValue returns the value of a field that may appear once, joining repeated lines with ", "
- * as RFC 9110 §5.3 allows for list-based fields; undefined when the field is absent. */
+ * as RFC 9110 §5.3 allows for list-based fields only ("A recipient MAY combine multiple field
+ * lines ... separated by a comma"); never use it for `Set-Cookie`, which "cannot be combined into
+ * a single field value". Undefined when the field is absent. */
 export function fieldValue(head: RequestHead, name: string): string | undefined {
   const values = head.fields.get(name);
   return values === undefined ? undefined : values.join(", ");

@@ -24,6 +24,8 @@ const dates: [rule: string, text: string, want: number | undefined][] = [
   ["asctime() with a two-digit day",              "Thu Nov 19 08:49:37 1998",       Date.UTC(1998, 10, 19, 8, 49, 37)],
   ["a two-digit year up to 50 years ahead is ahead", "Friday, 01-Jan-49 00:00:00 GMT", Date.UTC(2049, 0, 1)],
   ["a two-digit year more than 50 years ahead is past", "Sunday, 01-Jan-77 00:00:00 GMT", Date.UTC(1977, 0, 1)],
+  ["exactly 50 years ahead is still ahead",       "Sunday, 22-Nov-76 12:00:00 GMT", Date.UTC(2076, 10, 22, 12, 0, 0)],
+  ["one second past 50 years ahead is past: §5.6.7 compares timestamps, not years", "Sunday, 22-Nov-76 12:00:01 GMT", Date.UTC(1976, 10, 22, 12, 0, 1)],
   ["a zone other than GMT is not an HTTP-date",   "Sun, 06 Nov 1994 08:49:37 UTC",  undefined],
   ["an ISO date is not an HTTP-date",             "1994-11-06T08:49:37Z",           undefined],
   ["an unknown month is not a date",              "Sun, 06 Foo 1994 08:49:37 GMT",  undefined],

@@ -68,10 +68,10 @@ for (const [rule, text, want] of printables) {
   });
 }
 
-Deno.test("traceHead() puts an arrow and the client before every line, and shows the empty line", () => {
+Deno.test("traceHead() puts the connection's name and an arrow before every line, and shows the empty line", () => {
   assertEquals(
-    traceHead("▶", "10.0.0.2", "GET / HTTP/1.1\r\nHost: 10.0.0.1\r\n\r\n"),
-    "10.0.0.2 ▶ GET / HTTP/1.1\n10.0.0.2 ▶ Host: 10.0.0.1\n10.0.0.2 ▶ ␍␊",
+    traceHead("▶", "#1", "GET / HTTP/1.1\r\nHost: 10.0.0.1\r\n\r\n"),
+    "#1 ▶ GET / HTTP/1.1\n#1 ▶ Host: 10.0.0.1\n#1 ▶ ␍␊",
   );
 });
 
@@ -83,6 +83,8 @@ Deno.test("traceHead() shows control bytes as \\xNN, so a head cannot drive the 
 const ranges: [rule: string, value: string, size: number, answer: Parameters<typeof traceRange>[2], want: string][] = [
   ["a 206 names its bytes and their count", "bytes=100-200", 3174, { kind: "parts", parts: [{ first: 100, last: 200 }] },
     "Range: bytes=100-200 of 3174 bytes → 206, bytes 100-200 (101 bytes)"],
+  ["one byte is counted as 1 byte",         "bytes=0-0",     3174, { kind: "parts", parts: [{ first: 0, last: 0 }] },
+    "Range: bytes=0-0 of 3174 bytes → 206, bytes 0-0 (1 byte)"],
   ["a 416 says no byte exists",             "bytes=9999-",   3174, { kind: "unsatisfiable" },
     "Range: bytes=9999- of 3174 bytes → 416, no byte of it exists"],
   ["an ignored Range says 200",              "items=0-1",     3174, { kind: "whole" },

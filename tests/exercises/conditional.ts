@@ -32,8 +32,8 @@ export type Verdict = "proceed" | "not-modified" | "precondition-failed";
  * RFC 9110 §8.8.3: an entity-tag is `[ weak ] opaque-tag`, and "A strong validator might change
  * for reasons other than a change to the representation data"; a tag that changes whenever the
  * file is edited or replaced is enough. It must be **strong**: VLC strips `W/` and sends the tag
- * back in If-Match on every seek, and If-Match uses strong comparison (§13.1.1), so a weak tag
- * would make every seek fail with 412. */
+ * back in If-Match on some of its Range requests (the test in tests/e2e/clients_test.ts sees
+ * them), and If-Match uses strong comparison (§13.1.1), so a weak tag would fail those with 412. */
 export function strongETag(size: number, mtimeMs: number, ino: number): string {
   // TODO: write strongETag. Its lesson: "## strongETag" in LESSON.md.
   throw new Error("TODO: strongETag");
@@ -90,9 +90,10 @@ const weakMatch = (a: string, b: string) => a.replace(/^W\//, "") === b.replace(
  * the obsolete RFC 850 format (`Sunday, 06-Nov-94 08:49:37 GMT`) and ANSI C's asctime()
  * (`Sun Nov  6 08:49:37 1994`). Returns milliseconds since 1970, or undefined for anything else
  * (Date.parse is not used: it accepts far more than HTTP allows, differently per engine).
- * RFC 850's two-digit year is read as §5.6.7 says: a year "that appears to be more than 50 years
- * in the future" (from `nowMs`) is "the most recent year in the past that had the same last two
- * digits". */
+ * RFC 850's two-digit year is read as §5.6.7 says: "Recipients of a timestamp value in
+ * rfc850-date format, which uses a two-digit year, MUST interpret a timestamp that appears to be
+ * more than 50 years in the future as representing the most recent year in the past that had the
+ * same last two digits" (the future as seen from `nowMs`). */
 export function parseHttpDate(text: string, nowMs: number): number | undefined {
   // TODO: write parseHttpDate. Its lesson: "## parseHttpDate" in LESSON.md.
   throw new Error("TODO: parseHttpDate");

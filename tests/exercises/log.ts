@@ -43,10 +43,11 @@ export function printable(text: string): string {
 }
 
 /** traceHead shows a message head as it crossed the wire, for `--trace` on a projector: one line
- * per header line, each behind an arrow (`▶` from the client, `◀` from the server) and the
- * client's address; the empty line that ends the head is shown as `▶ ␍␊`, and control bytes as
- * `\xNN`, so nothing in a hostile head can move the cursor or fake another line. */
-export function traceHead(arrow: "▶" | "◀", client: string, head: string): string {
+ * per header line, each behind `who` (the connection's name in the trace, `#1`) and an arrow
+ * (`▶` from the client, `◀` from the server); the empty line that ends the head is shown as
+ * `▶ ␍␊`, and control bytes as `\xNN`, so nothing in a hostile head can move the cursor or fake
+ * another line. */
+export function traceHead(arrow: "▶" | "◀", who: string, head: string): string {
   // TODO: write traceHead. Its lesson: "## traceHead" in LESSON.md.
   throw new Error("TODO: traceHead");
 }

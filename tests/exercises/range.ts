@@ -17,9 +17,11 @@ export type RangeAnswer =
   | { kind: "parts"; parts: ByteRange[] } // 206: one part, or multipart/byteranges for several
   | { kind: "unsatisfiable" }; // 416, Content-Range from unsatisfiedRange()
 
-/** The most ranges one request may ask for; more → the whole file (200). RFC 9110 §14.2 lets a
- * server ignore "a set of many small ranges", and §17.15 explains why: each part costs the
- * server a seek and a part header, so thousands of tiny ranges are a cheap denial of service. */
+/** The most ranges one request may ask for; more → the whole file (200). RFC 9110 §14.2: "A
+ * server MAY ignore the Range header field", and in particular one with "a set of many small
+ * ranges that are not listed in ascending order, since these are indications of either a broken
+ * client or a deliberate denial-of-service attack (Section 17.15)": each part costs the server a
+ * seek and a part header. We cap the count whatever the order: a cheap rule, within that MAY. */
 export const MAX_RANGES = 16;
 
 const WHOLE: RangeAnswer = { kind: "whole" };
@@ -50,10 +52,10 @@ export function contentRange(part: ByteRange, size: number): string {
   throw new Error("TODO: contentRange");
 }
 
-/** unsatisfiedRange is the `Content-Range` value of a 416, RFC 9110 §15.5.17: "the server SHOULD
- * generate a Content-Range header field specifying the current length of the selected
- * representation" — "bytes", an asterisk, a slash and the size (§14.4 `unsatisfied-range`).
- * VLC reads the file size from it when it seeks past the end. */
+/** unsatisfiedRange is the `Content-Range` value of a 416, RFC 9110 §15.5.17: "When this status
+ * code is generated in response to a byte-range request, the sender SHOULD generate a
+ * Content-Range header field specifying the current length of the selected representation" —
+ * "bytes", an asterisk, a slash and the size (§14.4 `unsatisfied-range`). */
 export function unsatisfiedRange(size: number): string {
   // TODO: write unsatisfiedRange. Its lesson: "## unsatisfiedRange" in LESSON.md.
   throw new Error("TODO: unsatisfiedRange");

@@ -131,7 +131,9 @@ export function parseRequestHead(bytes: Uint8Array): HeadAnswer {
 type RequestLine = { kind: "line"; method: string; target: string; minorVersion: number };
 
 /** fieldValue returns the value of a field that may appear once, joining repeated lines with ", "
- * as RFC 9110 §5.3 allows for list-based fields; undefined when the field is absent. */
+ * as RFC 9110 §5.3 allows for list-based fields only ("A recipient MAY combine multiple field
+ * lines ... separated by a comma"); never use it for `Set-Cookie`, which "cannot be combined into
+ * a single field value". Undefined when the field is absent. */
 export function fieldValue(head: RequestHead, name: string): string | undefined {
   // TODO: write fieldValue. Its lesson: "## fieldValue" in LESSON.md.
   throw new Error("TODO: fieldValue");

@@ -5,6 +5,7 @@
 #      and in CI, exercise --check (each exercise is solvable, and its tests fail on the stub)
 #   2. deno test tests/ LESSON.md LESSON.zh.md    (lib/ tables, server.ts over real sockets, lessons)
 #   3. tests/lab_netns.sh                         (the lab's seven checks from h2 to h1)
+#      tests/lab_offline.sh                       (h1 without a network: topo.py finds a Deno)
 #   4. topo.py --test                             (the same, through Mininet itself)
 # The real-client tests of step 2 (tests/e2e/clients_test.ts: curl, wget, requests, ffmpeg, VLC,
 # Chromium) skip a program that is missing, and steps 3-4 need root, `ip netns` and Mininet;
@@ -57,6 +58,14 @@ else
   count "$code" "the lab in network namespaces"
 fi
 
+bash tests/lab_offline.sh
+code=$?
+if [ "$code" = 77 ] && [ "${LAB_REQUIRED:-0}" != 1 ]; then
+  echo "offline: skipped"
+else
+  count "$code" "topo.py finds a Deno on h1 without a network"
+fi
+
 echo "== 4. the lab, through Mininet (topo.py)"
 if [ "$(id -u)" = 0 ] && /usr/bin/python3 -c "import mininet" 2>/dev/null; then
   /usr/bin/python3 topo.py --test
@@ -67,7 +76,7 @@ else
   echo "topo: skipped (needs root and Debian's mininet)"
 fi
 
-[ -f tests/e2e/artifacts/chromium.png ] && echo "artifact: tests/e2e/artifacts/chromium.png"
+for shot in tests/e2e/artifacts/*.png; do [ -f "$shot" ] && echo "artifact: $shot"; done
 echo "tests took ${SECONDS} s"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
