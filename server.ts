@@ -635,7 +635,7 @@ async function writeAll(c: Connection, bytes: Uint8Array): Promise<void> {
 
 /** One line per response, in the Common Log Format (accessLogLine), unless --quiet. */
 function logResponse(c: Connection, status: number, bytes: number): void {
-  const { config, log } = c.site.server;
+  const { config } = c.site.server;
   if (config.quiet) return;
   const timeMs = Date.now();
   const line = accessLogLine({
@@ -645,7 +645,7 @@ function logResponse(c: Connection, status: number, bytes: number): void {
     status,
     bytes,
   });
-  queueLogLine(log, line); // part 18: lines are written in batches
+  queueLogLine(c.site.server, line); // part 18: lines are written in batches
 }
 
 // ════ Part II: beyond the lab — one section per feature, each reached from one line of Part I ══
@@ -1496,7 +1496,12 @@ async function openLog(path: string): Promise<LogWriter> {
   }
 }
 
-function queueLogLine(log: LogWriter, line: string): void {
+/** Queues one log line for the next batch. With --trace and the log on stdout, the line is printed
+ * at once instead, as the trace's own lines are (trace()): a response's log line then follows its
+ * heads, in the order things happened, not 50 ms later among the next connection's heads. */
+function queueLogLine(server: Server, line: string): void {
+  const log = server.log;
+  if (server.config.trace && log.sink === Deno.stdout) return console.log(line);
   log.pending.push(line);
   log.flushing ??= sleep(LOG_FLUSH_MS).then(() => flushLog(log));
 }
@@ -1543,18 +1548,18 @@ function currentDate(): string {
 function traceHandshake(c: Connection, info: Deno.TlsHandshakeInfo): void {
   const alpn = info.alpnProtocol ?? "none (the client offered no protocol; HTTP/1.1 it is)";
   const version = "TLS version: not reported by Deno";
-  trace(c, printable(`${traceName(c)} TLS handshake done; ALPN: ${alpn}; ${version}`));
+  trace(printable(`${traceName(c)} TLS handshake done; ALPN: ${alpn}; ${version}`));
 }
 
 /** A request head as it arrived (traceHead escapes whatever could move the cursor). */
 function traceReceived(c: Connection, end: number): void {
   const text = String.fromCharCode(...c.buffer.subarray(0, Math.min(end, 4096)));
   const name = traceName(c);
-  trace(c, `\n${traceHead("▶", name, text)}`);
+  trace(`\n${traceHead("▶", name, text)}`);
 }
 
 function traceSent(c: Connection, head: string): void {
-  trace(c, traceHead("◀", traceName(c), head));
+  trace(traceHead("◀", traceName(c), head));
 }
 
 /** The range arithmetic behind a file's Reply, when the request had a Range and it was weighed. */
@@ -1565,7 +1570,7 @@ function traceRangeOf(c: Connection, head: RequestHead, reply: Reply, size: numb
   const answer = reply.status === 206
     ? { kind: "parts", parts }
     : { kind: reply.status === 416 ? "unsatisfiable" : "whole" };
-  trace(c, `${traceName(c)} ⚙ ${printable(traceRange(range, size, answer))}`);
+  trace(`${traceName(c)} ⚙ ${printable(traceRange(range, size, answer))}`);
 }
 
 /** The trace numbers connections in the order it first sees them (#1, #2, ...), and says once
@@ -1580,18 +1585,15 @@ function traceName(c: Connection): string {
     traceNames.set(c, name);
     const from = c.conn.remoteAddr as Deno.NetAddr, to = c.conn.localAddr as Deno.NetAddr;
     const how = c.site.transport === "tls" ? "TLS" : "plain TCP";
-    trace(c, `\n${name} ${bracketIPv6(c.client)}:${from.port} → port ${to.port} (${how})`);
+    trace(`\n${name} ${bracketIPv6(c.client)}:${from.port} → port ${to.port} (${how})`);
   }
   return name;
 }
 
-/** What --trace prints goes through the access log's queue when both go to stdout (part 18
- * writes that log in batches): a response's log line then follows its heads, in the order they
- * happened, instead of arriving 50 ms later among the next connection's heads. */
-function trace(c: Connection, text: string): void {
-  const log = c.site.server.log;
-  if (log.sink === Deno.stdout) queueLogLine(log, text);
-  else console.log(text);
+/** What --trace prints, at once; with the log on stdout, its lines are printed at once too, in
+ * their place among these (queueLogLine()). */
+function trace(text: string): void {
+  console.log(text);
 }
 
 // ── 21. Stopping gracefully (SIGINT, SIGTERM) ──────────────────────────────────────────────────
