@@ -165,7 +165,10 @@ def main():
     if (args.serve or args.test) and deno is None:
         sys.exit(NO_DENO)
     if Topo is object:
-        sys.exit("topo: Mininet is not installed for this Python (Debian: apt-get install mininet)")
+        sys.exit(
+            f"topo: Mininet is not installed for this Python ({sys.executable}); run it with "
+            "Debian's /usr/bin/python3 (apt-get install mininet)"
+        )
     if os.geteuid() != 0:
         sys.exit("topo: Mininet needs root (there is no sudo here: run it as root)")
 
