@@ -310,9 +310,9 @@ const redirectHostPort = (ctx: Context) =>
 const redirectAbsolute = (ctx: Context) =>
   redirectTo(
     ctx,
-    `http://${hostOnly(ctx.httpHost)}/index.html?x=1`,
+    `http://${hostOnly(ctx.httpHost)}/dir/index.html`,
     hostOnly(ctx.httpHost),
-    "/index.html?x=1",
+    "/dir/index.html",
   );
 
 /** The 301 on a kept-alive connection: its body must end (Content-Length), or the server must
@@ -795,9 +795,9 @@ export const CHECKS: Check[] = [
   { id: "keepalive.sequential", stage: "keepalive", run: (ctx) => several(ctx, false) },
   { id: "keepalive.pipelining", stage: "keepalive", run: (ctx) => several(ctx, true) },
   { id: "robust.split", stage: "robust", run: robustSplit },
+  { id: "robust.garbage", stage: "robust", settle: 300, run: robustGarbage },
   { id: "robust.silent", stage: "robust", run: robustSilent },
   { id: "robust.vanish", stage: "robust", settle: 500, run: robustVanish },
-  { id: "robust.garbage", stage: "robust", settle: 300, run: robustGarbage },
   { id: "robust.long-url", stage: "robust", settle: 200, run: robustLongUrl },
   { id: "robust.long-header", stage: "robust", settle: 200, run: robustLongHeader },
   { id: "robust.traversal", stage: "robust", run: robustTraversal },

@@ -27,6 +27,9 @@ export type Got =
 
 export class Timeout extends Error {}
 
+/** No byte for this long in the middle of a body: the server has stopped sending. */
+export const STALL_MS = 3000;
+
 /** Runs `work` with a deadline; on timeout calls `onTimeout` (closing a socket makes a pending
  * read fail at once) and throws Timeout. */
 export async function within<T>(ms: number, work: Promise<T>, onTimeout = () => {}): Promise<T> {
@@ -126,8 +129,14 @@ export class Wire {
       const framing = responseFraming(head, method);
       const bodyEnd = head.length + (framing.kind === "length" ? framing.length : 0);
       const untilClose = framing.kind === "close" || framing.kind === "chunked";
+      // In the body, a pause of STALL_MS means the server sent all it will: a body shorter
+      // than its Content-Length (strlen() on binary data) is reported then, not at `ms`.
       while (untilClose || this.#length < bodyEnd) {
-        if (!(await this.#fill())) break;
+        const more = await within(STALL_MS, this.#fill(), () => this.close()).catch((e) => {
+          if (e instanceof Timeout) return false; // a stall: the body is what came
+          throw e;
+        });
+        if (!more) break;
       }
       const whole = this.#take(untilClose ? Infinity : bodyEnd);
       return { kind: "response", head, body: whole.slice(head.length), framing };
