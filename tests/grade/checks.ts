@@ -376,8 +376,8 @@ const filesDir = (ctx: Context) => {
 };
 
 async function filesContentType(ctx: Context): Promise<Outcome> {
-  const sent = request("HEAD", "/index.html", ctx.httpsHost);
-  const got = await exchange(ctx.https, sent, "HEAD");
+  const sent = request("GET", "/index.html", ctx.httpsHost, "Connection: close\r\n");
+  const got = await exchange(ctx.https, sent);
   const shown = describe(got, "Content-Type");
   const type = got.kind === "response" ? field(got.head, "content-type") ?? "" : "";
   return /^text\/html\b/i.test(type) ? pass(sent, shown) : warn(sent, shown, "text/html");
@@ -677,6 +677,34 @@ async function robustSilent(ctx: Context): Promise<Outcome> {
   }
 }
 
+/** MANY clients at once, as a class of students (or a page with many images) does: all
+ * connections are open, handshakes done, before the first request is sent. */
+const MANY = 30;
+
+async function robustMany(ctx: Context): Promise<Outcome> {
+  const one = request("GET", "/index.html", ctx.httpsHost, "Connection: close\r\n");
+  const sent = `${MANY} TLS connections open at once, then on each: ${one}`;
+  const opened = await Promise.allSettled(
+    Array.from({ length: MANY }, () => Wire.open(ctx.https, 10000)),
+  );
+  const wires = opened.flatMap((o) => o.status === "fulfilled" ? [o.value] : []);
+  try {
+    const answers = await Promise.all(wires.map(async (wire) => {
+      await wire.send(one).catch(() => {});
+      return await wire.response("GET", 10000);
+    }));
+    const served = answers.filter((a) => a.kind === "response" && a.head.status === 200).length;
+    const refused = opened.find((o) => o.status === "rejected") as PromiseRejectedResult;
+    const other = answers.find((a) => a.kind !== "response" || a.head.status !== 200);
+    const got = `${served} of ${MANY} answered 200` +
+      (refused ? ` | a connection: ${errorText(refused.reason)}` : "") +
+      (other ? ` | another: ${describe(other)}` : "");
+    return served === MANY ? pass(sent, got) : fail(sent, got, `${MANY} × HTTP/1.1 200`);
+  } finally {
+    for (const wire of wires) wire.close();
+  }
+}
+
 /** Asks for a big answer and closes after its first bytes: the server's next write fails. */
 async function robustVanish(ctx: Context): Promise<Outcome> {
   const big = ctx.files?.big.urlPath;
@@ -797,6 +825,7 @@ export const CHECKS: Check[] = [
   { id: "robust.split", stage: "robust", run: robustSplit },
   { id: "robust.garbage", stage: "robust", settle: 300, run: robustGarbage },
   { id: "robust.silent", stage: "robust", run: robustSilent },
+  { id: "robust.many", stage: "robust", run: robustMany },
   { id: "robust.vanish", stage: "robust", settle: 500, run: robustVanish },
   { id: "robust.long-url", stage: "robust", settle: 200, run: robustLongUrl },
   { id: "robust.long-header", stage: "robust", settle: 200, run: robustLongHeader },

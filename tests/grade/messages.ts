@@ -259,6 +259,12 @@ const en: Messages = {
       learn:
         "LESSON.md part 2 (one task per connection); in C: a thread per connection, or select()",
     },
+    "robust.many": {
+      title: "30 clients at once are all served",
+      rule: "RFC 9112 §9.4: a server SHOULD limit connections, but far above what one class opens.",
+      learn:
+        "LESSON.md part 2, part 13 (the connection limit); in C: no fixed table of 10 clients, listen(fd, 128)",
+    },
     "robust.vanish": {
       title: "a client that vanishes mid-download does not kill the server",
       rule: "RFC 9112 §9.6: either side may close at any time; the other must cope.",

@@ -359,6 +359,7 @@ static void serve_connection(struct conn *c, int tls) {
 struct job {
   int fd;
   int tls;
+  int *clients; /* MISTAKE_TEN_CLIENTS: the count to give back when this connection ends */
 };
 
 static void *connection_thread(void *arg) {
@@ -379,18 +380,17 @@ static void *connection_thread(void *arg) {
       exit(1);
 #endif
       SSL_free(c->ssl);
-      close(c->fd);
-      free(c);
-      return NULL;
+      c->ssl = NULL;
     }
   }
-  serve_connection(c, job.tls);
+  if (!job.tls || c->ssl) serve_connection(c, job.tls);
   if (c->ssl) {
     SSL_shutdown(c->ssl);
     SSL_free(c->ssl);
   }
   close(c->fd);
   free(c);
+  if (job.clients) __atomic_sub_fetch(job.clients, 1, __ATOMIC_SEQ_CST);
   return NULL;
 }
 
@@ -416,13 +416,24 @@ struct listener {
 static void *accept_loop(void *arg) {
   struct listener *l = arg;
   for (;;) {
-    struct job *job = malloc(sizeof *job);
+    struct job *job = calloc(1, sizeof *job);
     job->fd = accept(l->fd, NULL, NULL);
     job->tls = l->tls;
     if (job->fd < 0) {
       free(job);
       continue;
     }
+#ifdef MISTAKE_TEN_CLIENTS
+    /* The mistake: a fixed table of 10 clients; the 11th is closed at once. */
+    static int clients; /* (counted without a lock, as such code usually is) */
+    if (__atomic_load_n(&clients, __ATOMIC_SEQ_CST) >= 10) {
+      close(job->fd);
+      free(job);
+      continue;
+    }
+    __atomic_add_fetch(&clients, 1, __ATOMIC_SEQ_CST);
+    job->clients = &clients;
+#endif
 #ifdef MISTAKE_ONE_THREAD
     /* The mistake: the connection is served in the accept loop itself: while one client is
      * silent, nobody else is accepted on this port. */
