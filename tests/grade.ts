@@ -14,10 +14,10 @@
 import { parseArgs } from "@std/cli";
 import { join } from "@std/path";
 import { alive, CHECKS, type Context, type Files, type GradeFile, sha256 } from "./grade/checks.ts";
-import { MESSAGES } from "./grade/messages.ts";
+import { langFromEnv, MESSAGES } from "./grade/messages.ts";
 import { exitCode, jsonReport, type Result, type Run, textReport } from "./grade/report.ts";
 
-const USAGE = `usage: deno task grade [--http URL] [--https URL] [--root DIR] [--json] [--lang en]
+const USAGE = `usage: deno task grade [--http URL] [--https URL] [--root DIR] [--json] [--lang zh]
   --http URL       port 80 of the server (default http://10.0.0.1, the lab's h1)
   --https URL      port 443 of the server (default https://10.0.0.1)
   --root DIR       the folder the server serves: the grader writes test files there (a text
@@ -26,15 +26,16 @@ const USAGE = `usage: deno task grade [--http URL] [--https URL] [--root DIR] [-
   --big-mb N       the big file's size in MiB (default 64)
   --key-path PATH  the URL of the private key that must not be served (default /keys/cnlab.prikey)
   --json           results as JSON
-  --lang LANG      the language of the report: ${Object.keys(MESSAGES).join(", ")}`;
+  --lang LANG      the language of the report: ${Object.keys(MESSAGES).join(", ")} (default:
+                   zh when LC_ALL, LC_MESSAGES or LANG starts with zh, as zh_CN.UTF-8; else en)`;
 
 async function main(): Promise<number> {
   const args = parseArgs(Deno.args, {
     string: ["http", "https", "root", "lang", "key-path", "big-mb"],
     boolean: ["json", "help"],
-    default: { http: "http://10.0.0.1", https: "https://10.0.0.1", lang: "en" },
+    default: { http: "http://10.0.0.1", https: "https://10.0.0.1" },
   });
-  const text = MESSAGES[args.lang];
+  const text = MESSAGES[args.lang ?? langFromEnv(localeVariable)];
   if (args.help || text === undefined) {
     console.log(USAGE);
     return args.help ? 0 : 2;
@@ -58,6 +59,13 @@ async function main(): Promise<number> {
   } finally {
     cleanup();
   }
+}
+
+/** One locale variable, if this run may read it (`deno task grade` has
+ * --allow-env=LC_ALL,LC_MESSAGES,LANG; without it, no prompt: the report is in English). */
+function localeVariable(name: string): string | undefined {
+  const state = Deno.permissions.querySync({ name: "env", variable: name }).state;
+  return state === "granted" ? Deno.env.get(name) : undefined;
 }
 
 /** The Context of a run, from the two URLs. */

@@ -61,7 +61,7 @@ export function explain(result: Result, text: Messages): string[] {
 
 /** The whole report: the stages in order, each with its checks and a summary, then the total. */
 export function textReport(run: Run, text: Messages): string {
-  const out = [`grading ${run.http} and ${run.https}${run.root ? ` (root ${run.root})` : ""}`];
+  const out = [text.report.heading(run.http, run.https, run.root || undefined)];
   const stages = [...new Set(run.results.map((r) => r.stage))];
   for (const stage of stages) {
     const results = run.results.filter((r) => r.stage === stage);
@@ -74,7 +74,7 @@ export function textReport(run: Run, text: Messages): string {
   }
   out.push(
     "",
-    `${text.report.total(line(counts(run.results)))} in ${(run.ms / 1000).toFixed(1)} s`,
+    text.report.total(line(counts(run.results))) + text.report.took((run.ms / 1000).toFixed(1)),
   );
   out.push(`(${text.report.exitNote})`);
   return out.join("\n");
