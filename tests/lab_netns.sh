@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/lab_netns.sh — the lab, for real, on one machine: two network namespaces joined by a
 # veth pair stand in for Mininet's h1 (10.0.0.1) and h2 (10.0.0.2). h1 runs `deno task start`
-# (ports 80 and 443, root static/), h2 runs tests/lab_test.py. Needs root, iproute2 and
-# python3-requests. Exit 0 if all seven checks pass; exit 77 if it cannot run here.
+# (ports 80 and 443, root static/), h2 runs tests/lab_test.py, then the grader (tests/grade.ts).
+# Needs root, iproute2 and python3-requests. Exit 0 if all seven checks pass and the grader
+# reports no failure; exit 77 if it cannot run here.
 set -u
 cd "$(dirname "$0")/.."
 DENO=${DENO:-$(command -v deno || true)}
@@ -37,6 +38,13 @@ done
 
 ip netns exec "$h2" "$PY" tests/lab_test.py 10.0.0.1 static
 status=$?
+# Then the grader (deno task grade, tests/grade.ts) from h2, as a student runs it: every check
+# against http://10.0.0.1 and https://10.0.0.1, without --root (static/ is left as it is, so the
+# checks that need the grader's own files are skipped). Exit 0: nothing failed.
+ip netns exec "$h2" "$DENO" run --allow-net --allow-read --allow-write --allow-run=openssl \
+  --unsafely-ignore-certificate-errors tests/grade.ts 2>&1 | grep -v 'DANGER:'
+grade=${PIPESTATUS[0]}
+[ "$grade" = 0 ] || { echo "lab: the grader from h2 exited $grade"; status=1; }
 echo "lab: the server on h1 logged:"
 sed 's/^/  h1| /' "$log"
 exit $status

@@ -1,0 +1,642 @@
+// tests/grade/messages.ts — every sentence the grader prints, in one table keyed by check id,
+// so that a translation is one more table (`--lang zh`) and no sentence hides in the checks
+// (tests/grade/checks.ts) or the report (tests/grade/report.ts). Values that come off the
+// wire (the bytes sent and received) are data, not text, and are never translated.
+//
+// Each check has: a title (what a server must do, one line), the rule (RFC section and one
+// sentence), where to learn (the LESSON.md part or lib/ function, and the usual cause in a C
+// server), and notes: the sentence for one particular way of failing or of being allowed.
+
+export interface CheckText {
+  title: string;
+  rule: string;
+  learn: string;
+  notes?: Record<string, string>;
+}
+
+/** The words of the report around the checks. */
+export interface ReportText {
+  /** The first line: which server is graded. */
+  heading: (http: string, https: string, root?: string) => string;
+  stages: Record<string, string>;
+  sent: string;
+  got: string;
+  want: string;
+  rule: string;
+  learn: string;
+  died: (check: string) => string;
+  needsRoot: string;
+  total: (counts: string) => string;
+  /** How long the run took, after the total. */
+  took: (seconds: string) => string;
+  exitNote: string;
+  /** How a Got that is no response reads. */
+  closed: string;
+  timeout: (ms: number) => string;
+  nothing: string;
+}
+
+export interface Messages {
+  checks: Record<string, CheckText>;
+  report: ReportText;
+}
+
+const C_ONE_RECV = "in C: one recv() is not one request — loop until \\r\\n\\r\\n";
+
+const en: Messages = {
+  checks: {
+    "tcp.http": {
+      title: "port 80 accepts a TCP connection",
+      rule: "RFC 9112 §9.1: HTTP/1.1 runs over a TCP connection the client opens to the server.",
+      learn: "LESSON.md part 1; in C: socket(), bind() (SO_REUSEADDR), listen(), accept()",
+    },
+    "tcp.https": {
+      title: "port 443 accepts a TCP connection",
+      rule: "RFC 9110 §4.2.2: https is HTTP over TLS over TCP, on port 443 by default.",
+      learn: "LESSON.md parts 1–2; in C: a second listening socket, its own thread or select()",
+    },
+    "tls.handshake": {
+      title: "port 443 completes a TLS handshake",
+      rule: "RFC 8446 §2: before any HTTP byte, client and server agree on keys in a handshake.",
+      learn: "LESSON.md part 1; in C: SSL_CTX_use_certificate_file, SSL_accept after accept()",
+    },
+    "tls.version": {
+      title: "TLS 1.2 or 1.3",
+      rule: "RFC 8996 §5: TLS 1.0 and 1.1 MUST NOT be used; RFC 9325 asks for 1.2 or 1.3.",
+      learn: "LESSON.md part 1; in C: TLS_server_method() (never TLSv1_server_method())",
+      notes: { noOpenssl: "openssl is not installed here: the handshake was not inspected." },
+    },
+    "tls.certificate": {
+      title: "an X.509 v3 certificate",
+      rule:
+        "RFC 5280 §4.1.2.1: names for the host live in the subjectAltName extension, which only v3 has.",
+      learn:
+        "README.md (the lab's certificate); deno task certs --key keys/cnlab.prikey --from keys/cnlab.cert",
+      notes: {
+        v1:
+          "The lab's cnlab.crt is v1: the Python test (verify=False) accepts it, browsers, curl and Deno refuse it.",
+      },
+    },
+    "tls.san": {
+      title: "the certificate names the host in subjectAltName",
+      rule:
+        "RFC 6125 §6.4.4 / RFC 9110 §4.3.4: clients match the host against subjectAltName, not the CN.",
+      learn: "certs/make-cert.sh: -addext subjectAltName=IP:10.0.0.1",
+      notes: { missing: "A browser would say the certificate is not for this host." },
+    },
+    "tls.alpn": {
+      title: "ALPN: http/1.1 or none",
+      rule: "RFC 7301 §3.2: a server that picks a protocol must speak it; h2 is not HTTP/1.1.",
+      learn: "LESSON.md part 1 (ALPN); in C: no ALPN callback is fine for this lab",
+      notes: { h2: "The server chose h2; this grader speaks HTTP/1.1 only." },
+    },
+    "redirect.status": {
+      title: "port 80 answers 301",
+      rule:
+        "RFC 9110 §15.4.2: 301 Moved Permanently, with the new URI in Location; the lab asks 301.",
+      learn: "LESSON.md part 5, redirectReply; in C: the port 80 thread answers every request so",
+    },
+    "redirect.location": {
+      title: "Location is the same URL on https",
+      rule: "RFC 9110 §10.2.2: Location holds the URI the client is to request instead.",
+      learn: 'LESSON.md part 5, httpsLocation; in C: "https://" + host (no port) + path',
+    },
+    "redirect.query": {
+      title: "the 301 keeps the query string",
+      rule: "RFC 3986 §3.4: the query is part of the URI; dropping it names another resource.",
+      learn: "httpsLocation; in C: copy the whole request-target, ?query included",
+    },
+    "redirect.host-port": {
+      title: "Host with a port: the http port is not kept on https",
+      rule:
+        "RFC 9110 §7.2: Host is host[:port]; the https URL needs the https port, or none for 443.",
+      learn: "httpsLocation; in C: cut Host at ':' before building the https URL",
+    },
+    "redirect.absolute-form": {
+      title: "absolute-form targets are redirected too",
+      rule: 'RFC 9112 §3.2.2: "a server MUST accept the absolute-form in requests".',
+      learn: 'LESSON.md part 4, parseRequestHead; in C: skip "http://host" before the path',
+    },
+    "redirect.framing": {
+      title: "the 301 is framed (Content-Length), or the connection closes",
+      rule: "RFC 9112 §6.3: without Content-Length the body ends only when the server closes.",
+      learn: "frameReply; in C: send Content-Length: 0 (or the body's length) with the 301",
+    },
+    "files.index": {
+      title: "GET /index.html: 200 and its exact bytes",
+      rule: "RFC 9110 §15.3.1: 200 OK carries the representation; Content-Length counts its bytes.",
+      learn:
+        "LESSON.md parts 6–7, fileReply; in C: send the file's size, then exactly that many bytes",
+      notes: { noRoot: "Without --root the bytes are compared with Content-Length only." },
+    },
+    "files.dir": {
+      title: "GET /dir/index.html: a file in a folder",
+      rule: "RFC 9110 §4.1: the path names a resource; here a file under the root.",
+      learn: "LESSON.md part 6, resolveTarget",
+    },
+    "files.content-type": {
+      title: "Content-Type: text/html for .html",
+      rule:
+        "RFC 9110 §8.3: a sender SHOULD send Content-Type; a browser may not render without it.",
+      learn: "mediaType; in C: a small table from the file extension",
+    },
+    "files.text": {
+      title: "a text file: exact bytes and Content-Length",
+      rule: "RFC 9110 §8.6: Content-Length is the number of bytes of the content.",
+      learn: "LESSON.md part 7; in C: stat() the file for its size",
+    },
+    "files.binary": {
+      title: "a binary file with NUL bytes: exact bytes",
+      rule: "RFC 9110 §3.2: content is a sequence of octets; any byte, zero included.",
+      learn: "LESSON.md part 7; in C: SSL_write with the byte count from fread, not strlen",
+    },
+    "files.big": {
+      title: "a big file (tens of MB): exact bytes, and the server survives",
+      rule: "RFC 9110 §8.6: Content-Length may be any size; the server streams it.",
+      learn:
+        "LESSON.md part 7 (streamed from disk); in C: a fixed buffer in a loop, not char buf[size]",
+    },
+    "files.name": {
+      title: "a file name with spaces and non-ASCII (percent-encoded)",
+      rule:
+        "RFC 3986 §2.1: a space is %20, é is %C3%A9 in UTF-8; the server decodes before open().",
+      learn: "resolveTarget; in C: decode %XX before fopen()",
+    },
+    "notfound.status": {
+      title: "a missing file is 404",
+      rule: "RFC 9110 §15.5.5: 404 Not Found, when no file has that name.",
+      learn: "noFileReply; in C: fopen() == NULL → 404",
+    },
+    "notfound.framing": {
+      title: "the 404 is framed: a kept-alive client gets its next answer",
+      rule: "RFC 9112 §6.3: no Content-Length, no close: the client waits for the end forever.",
+      learn: "responseFraming; in C: Content-Length with every answer, 404s too",
+    },
+    "range.first-last": {
+      title: "Range: bytes=100-200 is 206 with bytes 100 to 200, both included",
+      rule: "RFC 9110 §14.1.2: first-pos and last-pos are inclusive: 100-200 is 101 bytes.",
+      learn: "parseRange; in C: length = last - first + 1",
+      notes: { whole: "The lab asks for 206 here." },
+    },
+    "range.content-range": {
+      title: "a 206 has Content-Range: bytes first-last/size",
+      rule: "RFC 9110 §15.3.7: a 206 of one part MUST generate Content-Range.",
+      learn: 'contentRange; in C: "Content-Range: bytes %ld-%ld/%ld\\r\\n"',
+    },
+    "range.open": {
+      title: "Range: bytes=100- runs to the end of the file",
+      rule: "RFC 9110 §14.1.2: an int-range without last-pos is the remainder of the file.",
+      learn: "parseRange; in C: no last-pos → size - 1",
+      notes: { whole: "The lab asks for 206 here." },
+    },
+    "range.suffix": {
+      title: "Range: bytes=-100 is the last 100 bytes",
+      rule: "RFC 9110 §14.1.2: a suffix-range is the last N bytes of the file.",
+      learn: "parseRange; in C: sscanf(\"%ld-%ld\") reads -100 as a first-pos: test for '-' first",
+      notes: { whole: "Allowed (a server MAY ignore Range, §14.2), but VLC asks for the end so." },
+    },
+    "range.clamped": {
+      title: "a last-pos past the end is clamped to the last byte",
+      rule: "RFC 9110 §14.1.2: a last-pos at or past the end means the remainder of the file.",
+      learn: "parseRange; in C: if (last >= size) last = size - 1",
+      notes: { whole: "Allowed (a server MAY ignore Range, §14.2)." },
+    },
+    "range.unsatisfiable": {
+      title: "a first-pos at the size is 416 with Content-Range: bytes */size",
+      rule:
+        "RFC 9110 §15.5.17: 416 when no range fits; it SHOULD carry Content-Range: bytes */size.",
+      learn: "unsatisfiedRange; in C: first >= size → 416, never a negative length",
+      notes: {
+        whole: "Allowed (a server MAY ignore Range, §14.2), but VLC learns the size from a 416.",
+        noContentRange: "416 without Content-Range: bytes */size (a SHOULD).",
+      },
+    },
+    "range.vlc": {
+      title: "VLC's seek: bytes=0-, drop the connection, then bytes=N- (If-Match)",
+      rule: "RFC 9110 §13.1.1: If-Match with the current ETag is true; the 206 is served as usual.",
+      learn:
+        "LESSON.md part 6, evaluatePreconditions; in C: ignore SIGPIPE (signal(SIGPIPE, SIG_IGN)) or use MSG_NOSIGNAL",
+      notes: {
+        weak: "The ETag is weak (W/): VLC strips W/ and a strong comparison then fails (412).",
+      },
+    },
+    "head.no-body": {
+      title: "HEAD: the head of a GET, and no body",
+      rule: "RFC 9110 §9.3.2: the server MUST NOT send content in the response to HEAD.",
+      learn: "frameReply; in C: if (method is HEAD) send the head only",
+    },
+    "version.status-line": {
+      title: "an HTTP/1.1 request gets an HTTP/1.1 status line",
+      rule:
+        "RFC 9110 §6.2: a server SHOULD answer with the highest minor version it supports: 1.1.",
+      learn:
+        'LESSON.md part 7, responseHead; in C: "HTTP/1.1 200 OK\\r\\n"; an HTTP/1.0 answer ends keep-alive',
+    },
+    "version.http10": {
+      title: "HTTP/1.0 without Host: 200, then the connection closes",
+      rule:
+        "RFC 9112 §9.3: HTTP/1.0 is not persistent without keep-alive; Host is optional in 1.0.",
+      learn: "keepAlive, connectionFields; in C: close() after the answer to an HTTP/1.0 request",
+      notes: { open: "The connection stayed open: a 1.0 client reading to the end waits." },
+    },
+    "keepalive.sequential": {
+      title: "three requests, one after another, on one connection",
+      rule: "RFC 9112 §9.3: HTTP/1.1 connections persist unless one side says Connection: close.",
+      learn: "LESSON.md part 3, keepAlive; in C: loop read request → write answer until EOF",
+      notes: { closed: "The server closed after one answer without Connection: close." },
+    },
+    "keepalive.pipelining": {
+      title: "three pipelined requests in one write: three answers, in order",
+      rule: "RFC 9112 §9.3.2: a server MUST send the responses in the order of the requests.",
+      learn: `LESSON.md part 3; ${C_ONE_RECV}, and keep the bytes after it`,
+      notes: { closed: "The server answered one and closed: allowed, but slower." },
+    },
+    "robust.split": {
+      title: "a head split across TCP segments, with pauses",
+      rule: "RFC 9112 §2.1: a message ends at its empty line, not where a read() ends.",
+      learn: `LESSON.md part 4, findHeadEnd; ${C_ONE_RECV}`,
+    },
+    "robust.silent": {
+      title: "a silent client does not block a second client",
+      rule:
+        "RFC 9112 §9.5: a server may time out idle connections, but must serve others meanwhile.",
+      learn:
+        "LESSON.md part 2 (one task per connection); in C: a thread per connection, or select()",
+    },
+    "robust.many": {
+      title: "30 clients at once are all served",
+      rule: "RFC 9112 §9.4: a server SHOULD limit connections, but far above what one class opens.",
+      learn:
+        "LESSON.md part 2, part 13 (the connection limit); in C: no fixed table of 10 clients, listen(fd, 128)",
+    },
+    "robust.vanish": {
+      title: "a client that vanishes mid-download does not kill the server",
+      rule: "RFC 9112 §9.6: either side may close at any time; the other must cope.",
+      learn: "LESSON.md part 7; in C: ignore SIGPIPE or use MSG_NOSIGNAL; stop on a failed write",
+    },
+    "robust.garbage": {
+      title: "garbage instead of a TLS handshake on 443 does not kill the server",
+      rule: "RFC 8446 §6: a bad handshake ends that connection with an alert, nothing more.",
+      learn: "LESSON.md part 2; in C: SSL_accept() <= 0 → close that socket, never exit(1)",
+    },
+    "robust.long-url": {
+      title: "a 10 KB URL gets an answer (414 or 404), and the server survives",
+      rule: "RFC 9112 §3: a target longer than the server parses MUST get 414 (URI Too Long).",
+      learn: "headTooLargeStatus; in C: bound every copy into a fixed buffer",
+      notes: { silent: "The connection closed without an answer." },
+    },
+    "robust.long-header": {
+      title: "an 8 KB header field gets an answer, and the server survives",
+      rule: "RFC 9110 §5.4: fields larger than a server wishes to process MUST get a 4xx (431).",
+      learn: `headTooLargeStatus; ${C_ONE_RECV}`,
+      notes: { silent: "The connection closed without an answer." },
+    },
+    "robust.traversal": {
+      title: "/../ never leaves the root (/etc/passwd is not served)",
+      rule: "RFC 9110 §17.3: paths must not reach files outside the served folder.",
+      learn:
+        'LESSON.md part 6, resolveTarget, isInsideRoot; in C: refuse ".." segments, realpath()',
+    },
+    "robust.private-key": {
+      title: "the server's private key is not served",
+      rule:
+        "RFC 9110 §17.3 (and common sense): the TLS key in the folder must never be a file to GET.",
+      learn: "LESSON.md part 6 (the key in use); in C: keep keys outside the root, or refuse them",
+    },
+  },
+  report: {
+    heading: (http, https, root) =>
+      `grading ${http} and ${https}${root === undefined ? "" : ` (root ${root})`}`,
+    stages: {
+      connect: "connect (TCP)",
+      tls: "TLS",
+      redirect: "port 80: 301",
+      files: "port 443: files",
+      notfound: "404",
+      range: "Range",
+      head: "HEAD",
+      versions: "HTTP versions",
+      keepalive: "keep-alive",
+      robust: "robustness",
+    },
+    sent: "sent",
+    got: "got",
+    want: "want",
+    rule: "rule",
+    learn: "learn",
+    died: (check) => `the server died after ${check}: the checks after it were not run`,
+    needsRoot: "needs --root (the grader writes its own files there)",
+    total: (counts) => `total: ${counts}`,
+    took: (seconds) => ` in ${seconds} s`,
+    exitNote: "exit code 0 only when nothing FAILed and every check ran (WARNs are allowed)",
+    closed: "the connection closed without an answer",
+    timeout: (ms) => `no answer within ${ms} ms`,
+    nothing: "(nothing)",
+  },
+};
+
+const C_ONE_RECV_ZH = "在 C 中：一次 recv() 不是一个请求——循环读取，直到出现 \\r\\n\\r\\n";
+
+/** The Chinese table (`--lang zh`, or a LANG such as zh_CN.UTF-8): the same ids and notes as
+ * `en`. RFC sections, field names, C functions and lib/ function names stay as they are; the
+ * LESSON parts are those of LESSON.zh.md, which has the same parts under the same numbers. */
+const zh: Messages = {
+  checks: {
+    "tcp.http": {
+      title: "80 端口接受 TCP 连接",
+      rule: "RFC 9112 §9.1：HTTP/1.1 运行在客户端向服务器打开的 TCP 连接之上。",
+      learn:
+        "LESSON.zh.md 第 1 部分；在 C 中：socket()、bind()（SO_REUSEADDR）、listen()、accept()",
+    },
+    "tcp.https": {
+      title: "443 端口接受 TCP 连接",
+      rule: "RFC 9110 §4.2.2：https 是 TLS 之上的 HTTP，TLS 又在 TCP 之上，默认端口是 443。",
+      learn: "LESSON.zh.md 第 1–2 部分；在 C 中：第二个监听套接字，用它自己的线程或 select()",
+    },
+    "tls.handshake": {
+      title: "443 端口完成 TLS 握手",
+      rule: "RFC 8446 §2：在任何 HTTP 字节之前，客户端和服务器先在握手中商定密钥。",
+      learn:
+        "LESSON.zh.md 第 1 部分；在 C 中：SSL_CTX_use_certificate_file，accept() 之后 SSL_accept",
+    },
+    "tls.version": {
+      title: "TLS 1.2 或 1.3",
+      rule: "RFC 8996 §5：不得（MUST NOT）使用 TLS 1.0 和 1.1；RFC 9325 要求 1.2 或 1.3。",
+      learn: "LESSON.zh.md 第 1 部分；在 C 中：TLS_server_method()（绝不用 TLSv1_server_method()）",
+      notes: { noOpenssl: "这台机器上没有安装 openssl：没有检查握手的细节。" },
+    },
+    "tls.certificate": {
+      title: "X.509 第 3 版（v3）证书",
+      rule: "RFC 5280 §4.1.2.1：主机的名字写在 subjectAltName 扩展中，而只有 v3 证书才有扩展。",
+      learn:
+        "README.zh.md（实验的证书）；deno task certs --key keys/cnlab.prikey --from keys/cnlab.cert",
+      notes: {
+        v1:
+          "实验的 cnlab.crt 是 v1：Python 测试（verify=False）接受它，浏览器、curl 和 Deno 都拒绝它。",
+      },
+    },
+    "tls.san": {
+      title: "证书在 subjectAltName 中写明了主机",
+      rule:
+        "RFC 6125 §6.4.4 / RFC 9110 §4.3.4：客户端拿主机与 subjectAltName 比对，而不是与 CN 比对。",
+      learn: "certs/make-cert.sh：-addext subjectAltName=IP:10.0.0.1",
+      notes: { missing: "浏览器会说这张证书不是这台主机的。" },
+    },
+    "tls.alpn": {
+      title: "ALPN：http/1.1，或者不协商",
+      rule: "RFC 7301 §3.2：服务器选定了哪个协议，就必须说那个协议；h2 不是 HTTP/1.1。",
+      learn: "LESSON.zh.md 第 1 部分（ALPN）；在 C 中：这个实验不设 ALPN 回调也可以",
+      notes: { h2: "服务器选择了 h2；这个评测程序只说 HTTP/1.1。" },
+    },
+    "redirect.status": {
+      title: "80 端口回答 301",
+      rule: "RFC 9110 §15.4.2：301 Moved Permanently，新的 URI 放在 Location 中；实验要求 301。",
+      learn: "LESSON.zh.md 第 5 部分，redirectReply；在 C 中：80 端口的线程对每个请求都这样回答",
+    },
+    "redirect.location": {
+      title: "Location 是 https 上的同一个 URL",
+      rule: "RFC 9110 §10.2.2：Location 中是客户端应当改为请求的 URI。",
+      learn: 'LESSON.zh.md 第 5 部分，httpsLocation；在 C 中："https://" + 主机（不带端口）+ 路径',
+    },
+    "redirect.query": {
+      title: "301 保留了查询串",
+      rule: "RFC 3986 §3.4：查询是 URI 的一部分；丢掉它，指的就是另一个资源了。",
+      learn: "httpsLocation；在 C 中：复制整个请求目标，包括 ?query",
+    },
+    "redirect.host-port": {
+      title: "带端口的 Host：http 的端口不能带到 https 上",
+      rule: "RFC 9110 §7.2：Host 是 host[:port]；https 的 URL 要用 https 的端口，443 则不写端口。",
+      learn: "httpsLocation；在 C 中：构造 https 的 URL 之前，在 ':' 处截断 Host",
+    },
+    "redirect.absolute-form": {
+      title: "绝对形式（absolute-form）的请求目标也被重定向",
+      rule:
+        'RFC 9112 §3.2.2："a server MUST accept the absolute-form in requests"（服务器必须（MUST）接受请求中的绝对形式）。',
+      learn: 'LESSON.zh.md 第 4 部分，parseRequestHead；在 C 中：在路径之前跳过 "http://host"',
+    },
+    "redirect.framing": {
+      title: "301 标明了长度（Content-Length），否则就关闭连接",
+      rule: "RFC 9112 §6.3：没有 Content-Length 时，主体只在服务器关闭连接时才结束。",
+      learn: "frameReply；在 C 中：301 也要发送 Content-Length: 0（或主体的长度）",
+    },
+    "files.index": {
+      title: "GET /index.html：200，字节完全一致",
+      rule: "RFC 9110 §15.3.1：200 OK 携带表示（representation）；Content-Length 是它的字节数。",
+      learn: "LESSON.zh.md 第 6–7 部分，fileReply；在 C 中：先发送文件的大小，再发送恰好那么多字节",
+      notes: { noRoot: "没有 --root 时，只拿收到的字节数与 Content-Length 比较。" },
+    },
+    "files.dir": {
+      title: "GET /dir/index.html：文件夹中的文件",
+      rule: "RFC 9110 §4.1：路径指明一个资源；这里是根目录下的一个文件。",
+      learn: "LESSON.zh.md 第 6 部分，resolveTarget",
+    },
+    "files.content-type": {
+      title: ".html 的 Content-Type 是 text/html",
+      rule: "RFC 9110 §8.3：发送方应当（SHOULD）发送 Content-Type；没有它，浏览器可能不显示页面。",
+      learn: "mediaType；在 C 中：一张由文件扩展名查类型的小表",
+    },
+    "files.text": {
+      title: "文本文件：字节完全一致，Content-Length 正确",
+      rule: "RFC 9110 §8.6：Content-Length 是内容的字节数。",
+      learn: "LESSON.zh.md 第 7 部分；在 C 中：用 stat() 取得文件的大小",
+    },
+    "files.binary": {
+      title: "含 NUL 字节的二进制文件：字节完全一致",
+      rule: "RFC 9110 §3.2：内容是一串八位字节（octet）；任何字节都可以，包括零。",
+      learn: "LESSON.zh.md 第 7 部分；在 C 中：SSL_write 用 fread 返回的字节数，不用 strlen",
+    },
+    "files.big": {
+      title: "大文件（几十 MB）：字节完全一致，服务器也没有死掉",
+      rule: "RFC 9110 §8.6：Content-Length 可以是任意大小；服务器以流的方式发送它。",
+      learn:
+        "LESSON.zh.md 第 7 部分（从磁盘流式发送）；在 C 中：在循环中使用固定大小的缓冲区，不用 char buf[size]",
+    },
+    "files.name": {
+      title: "文件名含空格和非 ASCII 字符（百分号编码）",
+      rule: "RFC 3986 §2.1：空格是 %20，é 的 UTF-8 编码是 %C3%A9；服务器在 open() 之前先解码。",
+      learn: "resolveTarget；在 C 中：fopen() 之前先解码 %XX",
+    },
+    "notfound.status": {
+      title: "不存在的文件是 404",
+      rule: "RFC 9110 §15.5.5：没有哪个文件叫这个名字时，回答 404 Not Found。",
+      learn: "noFileReply；在 C 中：fopen() == NULL → 404",
+    },
+    "notfound.framing": {
+      title: "404 标明了长度：保持连接的客户端能收到下一个回答",
+      rule: "RFC 9112 §6.3：没有 Content-Length，也不关闭连接：客户端会永远等待主体结束。",
+      learn: "responseFraming；在 C 中：每个回答都带 Content-Length，404 也不例外",
+    },
+    "range.first-last": {
+      title: "Range: bytes=100-200 是 206，带第 100 到第 200 字节，两端都包括",
+      rule: "RFC 9110 §14.1.2：first-pos 和 last-pos 都包含在内：100-200 是 101 个字节。",
+      learn: "parseRange；在 C 中：length = last - first + 1",
+      notes: { whole: "实验要求这里回答 206。" },
+    },
+    "range.content-range": {
+      title: "206 带有 Content-Range: bytes first-last/size",
+      rule: "RFC 9110 §15.3.7：只有一个部分的 206 必须（MUST）生成 Content-Range。",
+      learn: 'contentRange；在 C 中："Content-Range: bytes %ld-%ld/%ld\\r\\n"',
+    },
+    "range.open": {
+      title: "Range: bytes=100- 一直到文件末尾",
+      rule: "RFC 9110 §14.1.2：没有 last-pos 的 int-range 是文件的其余部分。",
+      learn: "parseRange；在 C 中：没有 last-pos → size - 1",
+      notes: { whole: "实验要求这里回答 206。" },
+    },
+    "range.suffix": {
+      title: "Range: bytes=-100 是最后 100 个字节",
+      rule: "RFC 9110 §14.1.2：suffix-range（后缀范围）是文件的最后 N 个字节。",
+      learn: "parseRange；在 C 中：sscanf(\"%ld-%ld\") 会把 -100 读成 first-pos：先检查 '-'",
+      notes: {
+        whole: "允许（服务器可以（MAY）忽略 Range，§14.2），但 VLC 正是这样请求文件末尾的。",
+      },
+    },
+    "range.clamped": {
+      title: "超出末尾的 last-pos 截到最后一个字节",
+      rule: "RFC 9110 §14.1.2：last-pos 等于或超过末尾，表示文件的其余部分。",
+      learn: "parseRange；在 C 中：if (last >= size) last = size - 1",
+      notes: { whole: "允许（服务器可以（MAY）忽略 Range，§14.2）。" },
+    },
+    "range.unsatisfiable": {
+      title: "first-pos 等于文件大小：416，带 Content-Range: bytes */size",
+      rule:
+        "RFC 9110 §15.5.17：没有能满足的范围时回答 416；它应当（SHOULD）带 Content-Range: bytes */size。",
+      learn: "unsatisfiedRange；在 C 中：first >= size → 416，长度绝不能是负数",
+      notes: {
+        whole: "允许（服务器可以（MAY）忽略 Range，§14.2），但 VLC 要从 416 得知文件的大小。",
+        noContentRange: "416 没有带 Content-Range: bytes */size（这是一条 SHOULD）。",
+      },
+    },
+    "range.vlc": {
+      title: "VLC 的拖动：bytes=0-，断开连接，然后 bytes=N-（If-Match）",
+      rule: "RFC 9110 §13.1.1：If-Match 带着当前的 ETag 时条件为真；照常回答 206。",
+      learn:
+        "LESSON.zh.md 第 6 部分，evaluatePreconditions；在 C 中：忽略 SIGPIPE（signal(SIGPIPE, SIG_IGN)）或者使用 MSG_NOSIGNAL",
+      notes: {
+        weak: "ETag 是弱的（W/）：VLC 去掉 W/ 之后做强比较，于是失败（412）。",
+      },
+    },
+    "head.no-body": {
+      title: "HEAD：GET 的首部，没有主体",
+      rule: "RFC 9110 §9.3.2：服务器不得（MUST NOT）在对 HEAD 的响应中发送内容。",
+      learn: "frameReply；在 C 中：if (method is HEAD) 只发送首部",
+    },
+    "version.status-line": {
+      title: "HTTP/1.1 的请求得到 HTTP/1.1 的状态行",
+      rule: "RFC 9110 §6.2：服务器应当（SHOULD）用它支持的最高次版本号回答：1.1。",
+      learn:
+        'LESSON.zh.md 第 7 部分，responseHead；在 C 中："HTTP/1.1 200 OK\\r\\n"；HTTP/1.0 的回答会结束 keep-alive',
+    },
+    "version.http10": {
+      title: "不带 Host 的 HTTP/1.0：200，然后关闭连接",
+      rule:
+        "RFC 9112 §9.3：没有 keep-alive 时，HTTP/1.0 的连接不是持久的；在 1.0 中 Host 可以不写。",
+      learn: "keepAlive、connectionFields；在 C 中：回答了 HTTP/1.0 的请求之后 close()",
+      notes: { open: "连接一直开着：一个读到结尾为止的 1.0 客户端会一直等下去。" },
+    },
+    "keepalive.sequential": {
+      title: "一个连接上先后发送三个请求",
+      rule: "RFC 9112 §9.3：HTTP/1.1 的连接是持久的，除非有一方说了 Connection: close。",
+      learn: "LESSON.zh.md 第 3 部分，keepAlive；在 C 中：循环读请求 → 写回答，直到 EOF",
+      notes: { closed: "服务器回答了一次就关闭了连接，而请求中并没有 Connection: close。" },
+    },
+    "keepalive.pipelining": {
+      title: "一次写入三个管线化的请求：三个回答，顺序不变",
+      rule: "RFC 9112 §9.3.2：服务器必须（MUST）按请求的顺序发送响应。",
+      learn: `LESSON.zh.md 第 3 部分；${C_ONE_RECV_ZH}，并留下它之后的字节`,
+      notes: { closed: "服务器回答了一个就关闭了连接：允许，但更慢。" },
+    },
+    "robust.split": {
+      title: "首部被分成几个 TCP 报文段，中间还有停顿",
+      rule: "RFC 9112 §2.1：报文在它的空行处结束，而不是在一次 read() 结束的地方。",
+      learn: `LESSON.zh.md 第 4 部分，findHeadEnd；${C_ONE_RECV_ZH}`,
+    },
+    "robust.silent": {
+      title: "一个不说话的客户端不会挡住第二个客户端",
+      rule: "RFC 9112 §9.5：服务器可以让空闲的连接超时，但在此期间必须为其他连接服务。",
+      learn: "LESSON.zh.md 第 2 部分（每个连接一个任务）；在 C 中：每个连接一个线程，或者 select()",
+    },
+    "robust.many": {
+      title: "同时连接的 30 个客户端都得到服务",
+      rule: "RFC 9112 §9.4：服务器应当（SHOULD）限制连接数，但上限要远高于一个班级同时打开的连接。",
+      learn:
+        "LESSON.zh.md 第 2 部分、第 13 部分（连接数上限）；在 C 中：不要用只能放 10 个客户端的固定表，listen(fd, 128)",
+    },
+    "robust.vanish": {
+      title: "下载中途消失的客户端不会让服务器死掉",
+      rule: "RFC 9112 §9.6：任何一方都可以随时关闭连接；另一方必须能应付。",
+      learn: "LESSON.zh.md 第 7 部分；在 C 中：忽略 SIGPIPE 或者使用 MSG_NOSIGNAL；写失败就停止",
+    },
+    "robust.garbage": {
+      title: "443 端口收到垃圾数据而不是 TLS 握手，服务器不会死掉",
+      rule: "RFC 8446 §6：失败的握手以一个告警（alert）结束那个连接，仅此而已。",
+      learn: "LESSON.zh.md 第 2 部分；在 C 中：SSL_accept() <= 0 → 关闭那个套接字，绝不 exit(1)",
+    },
+    "robust.long-url": {
+      title: "10 KB 的 URL 得到回答（414 或 404），服务器也没有死掉",
+      rule: "RFC 9112 §3：请求目标比服务器能解析的更长时，必须（MUST）回答 414（URI Too Long）。",
+      learn: "headTooLargeStatus；在 C 中：每次复制到固定大小的缓冲区时都要限定长度",
+      notes: { silent: "连接关闭了，没有任何回答。" },
+    },
+    "robust.long-header": {
+      title: "8 KB 的首部字段得到回答，服务器也没有死掉",
+      rule: "RFC 9110 §5.4：字段大于服务器愿意处理的大小时，必须（MUST）回答一个 4xx（431）。",
+      learn: `headTooLargeStatus；${C_ONE_RECV_ZH}`,
+      notes: { silent: "连接关闭了，没有任何回答。" },
+    },
+    "robust.traversal": {
+      title: "/../ 绝不会离开根目录（不提供 /etc/passwd）",
+      rule: "RFC 9110 §17.3：路径不能到达所提供的文件夹之外的文件。",
+      learn:
+        'LESSON.zh.md 第 6 部分，resolveTarget、isInsideRoot；在 C 中：拒绝 ".." 段，realpath()',
+    },
+    "robust.private-key": {
+      title: "不提供服务器的私钥",
+      rule: "RFC 9110 §17.3（以及常识）：文件夹中的 TLS 私钥绝不能是一个可以 GET 的文件。",
+      learn:
+        "LESSON.zh.md 第 6 部分（正在使用的私钥）；在 C 中：把私钥放在根目录之外，或者拒绝提供它",
+    },
+  },
+  report: {
+    heading: (http, https, root) =>
+      `评测 ${http} 和 ${https}${root === undefined ? "" : `（根目录 ${root}）`}`,
+    stages: {
+      connect: "连接（TCP）",
+      tls: "TLS",
+      redirect: "80 端口：301",
+      files: "443 端口：文件",
+      notfound: "404",
+      range: "Range",
+      head: "HEAD",
+      versions: "HTTP 版本",
+      keepalive: "keep-alive（持久连接）",
+      robust: "健壮性",
+    },
+    sent: "发送",
+    got: "收到",
+    want: "期望",
+    rule: "规则",
+    learn: "学习",
+    died: (check) => `服务器在 ${check} 之后死掉了：它之后的检查都没有运行`,
+    needsRoot: "需要 --root（评测程序要在那里写入它自己的文件）",
+    total: (counts) => `总计：${counts}`,
+    took: (seconds) => `，用时 ${seconds} 秒`,
+    exitNote: "只有没有任何 FAIL、并且每项检查都运行了，退出码才是 0；WARN 是允许的",
+    closed: "连接关闭了，没有任何回答",
+    timeout: (ms) => `${ms} ms 内没有回答`,
+    nothing: "（没有）",
+  },
+};
+
+/** The tables by language. A translation copies `en` and changes the strings only. */
+export const MESSAGES: Record<string, Messages> = { en, zh };
+
+/** The language of the report when no --lang is given: the locale's, as POSIX reads it (the
+ * first of LC_ALL, LC_MESSAGES, LANG that is set and not empty), "zh" for zh_CN.UTF-8 and
+ * any other zh…, else "en". `env` is Deno.env.get, or a table in a test. */
+export function langFromEnv(env: (name: string) => string | undefined): string {
+  const locale = ["LC_ALL", "LC_MESSAGES", "LANG"].map(env).find((v) =>
+    v !== undefined && v !== ""
+  );
+  return locale?.toLowerCase().startsWith("zh") ? "zh" : "en";
+}
