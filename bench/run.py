@@ -12,7 +12,8 @@ and RESULTS.md says what `openssl s_client` agreed with each server. tinyhttps a
 a second, logging server for one case; resident memory (/proc/PID/status) is read idle, under
 load, and at its peak in the 100 MiB cases. Each case runs each server for --seconds, in --rounds
 interleaved rounds, and each cell is the median: the ratios are comparable even on a noisy
-machine; the absolute numbers are not. `--seconds 3 --rounds 3` takes about ten minutes.
+machine; the absolute numbers are not. `--seconds 3 --rounds 3` takes about six minutes
+(a minute or two more with --compare).
 Writes bench/RESULTS.md
 (a table of numbers and ratios to nginx) and bench/results.svg (a chart of those ratios), and
 stops every server it started. Deno std's file_server is tried from the npm package deno-std;
