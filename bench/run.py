@@ -2,12 +2,19 @@
 """bench/run.py — tinyhttps beside nginx and other file servers, measured in one run.
 
     python3 bench/run.py [--seconds 5] [--rounds 3] [--compare DIR]
-                                                     (needs wrk and nginx: apt-get install wrk nginx-light)
+          (needs wrk, nginx, gcc and OpenSSL's headers: apt-get install wrk nginx-light gcc libssl-dev)
 
-Every server serves the same folder on loopback, pinned to core 0; wrk runs on core 1
-(`taskset`). Each case runs each server for --seconds, in --rounds interleaved rounds, and
-each cell is the median: the ratios are comparable even on a noisy machine; the absolute
-numbers are not. Writes bench/RESULTS.md
+Every server serves the same folder on loopback, pinned to core 0 (but one informative nginx with
+`worker_processes auto`, on every core); the client runs on core 1 (`taskset`): wrk, and for the
+100 MiB files bench/bigread.c, compiled into a temporary folder, which reads 1 MiB at a time (wrk's
+8 KiB reads cap it near 2 GB/s). Both nginx are told to speak the TLS tinyhttps speaks (NGINX_TLS),
+and RESULTS.md says what `openssl s_client` agreed with each server. tinyhttps and nginx also run
+a second, logging server for one case; resident memory (/proc/PID/status) is read idle, under
+load, and at its peak in the 100 MiB cases. Each case runs each server for --seconds, in --rounds
+interleaved rounds, and each cell is the median: the ratios are comparable even on a noisy
+machine; the absolute numbers are not. `--seconds 3 --rounds 3` takes about six minutes
+(a minute or two more with --compare).
+Writes bench/RESULTS.md
 (a table of numbers and ratios to nginx) and bench/results.svg (a chart of those ratios), and
 stops every server it started. Deno std's file_server is tried from the npm package deno-std;
 where it cannot run, RESULTS.md says why. --compare DIR adds the tinyhttps of another checkout
@@ -23,6 +30,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -32,20 +40,36 @@ DENO = os.environ.get("DENO") or shutil.which("deno") or "deno"
 CERT, KEY = f"{PROJECT}/certs/cert.pem", f"{PROJECT}/certs/key.pem"
 COMPARED = "tinyhttps at "  # the name of the --compare server, before its commit
 
+BIG = 100 << 20  # the size of 100m.bin
 CASES = [
-    # name, scheme, path, wrk options, what is measured
+    # name, port (of each server's ports), path, client options, what is measured. The big files are
+    # read by bench/bigread.c (1 MiB reads), everything else by wrk.
     ("1 KiB, keep-alive, HTTP", "http", "/1k.bin", ["-c64"], "req/s"),
     ("1 KiB, keep-alive, HTTPS", "https", "/1k.bin", ["-c64"], "req/s"),
+    ("1 KiB, keep-alive, HTTPS, both logging to a file", "https-log", "/1k.bin", ["-c64"], "req/s"),
+    ("1 KiB, 256 connections, HTTPS", "https", "/1k.bin", ["-c256"], "req/s"),
     ("1 KiB, new connection each, HTTPS", "https", "/1k.bin", ["-c16", "-H", "Connection: close"], "req/s"),
     ("Range 100 KB of 100 MiB, HTTPS", "https", "/100m.bin", ["-c16", "-H", "Range: bytes=1000000-1099999"], "req/s"),
-    ("100 MiB file, HTTP", "http", "/100m.bin", ["-c4"], "MB/s"),
-    ("100 MiB file, HTTPS", "https", "/100m.bin", ["-c4"], "MB/s"),
-    ("1 KiB, 256 connections, HTTPS: p99", "https", "/1k.bin", ["-c256"], "p99 ms"),
+    ("100 MiB file, HTTP, 1 MiB reads", "http", "/100m.bin", ["bigread", "4"], "MB/s"),
+    ("100 MiB file, HTTPS, 1 MiB reads", "https", "/100m.bin", ["bigread", "4"], "MB/s"),
 ]
-# The rows of the table: (row, the case measured, what is read off it). Latency at 64 connections
-# comes from the keep-alive HTTPS runs themselves.
+# The rows of the table: (row, the case measured, what is read off it). Latency comes from the
+# req/s runs themselves; memory rows (MEMORY) are measured beside the cases, not by a case.
 ROWS = [(name, name, measure) for name, _, _, _, measure in CASES]
 ROWS.insert(2, ("1 KiB, 64 connections, HTTPS: p99", "1 KiB, keep-alive, HTTPS", "p99 ms"))
+ROWS.insert(5, ("1 KiB, 256 connections, HTTPS: p99", "1 KiB, 256 connections, HTTPS", "p99 ms"))
+MEMORY = [("idle", "resident memory, idle at start"),
+          ("load", "resident memory after 5 s of 64-connection keep-alive 1 KiB"),
+          ("peak", "peak resident memory in the 100 MiB cases")]
+ROWS += [(row, key, "MiB") for key, row in MEMORY]
+LOWER_IS_BETTER = ("p99 ms", "MiB")
+NGINX, NGINX_AUTO = "nginx (1 worker, sendfile)", f"nginx (worker_processes auto = {os.cpu_count()}, not pinned)"
+# Both nginx speak what tinyhttps (rustls, through Deno) speaks to OpenSSL clients like wrk and
+# bigread: TLS 1.3 with TLS_AES_256_GCM_SHA384 over X25519. (nginx 1.22 offers TLS 1.2 only unless
+# told.) bench/run.py asks every HTTPS server with `openssl s_client` and RESULTS.md says what each
+# agreed to.
+NGINX_TLS = ("ssl_protocols TLSv1.3; ssl_conf_command Ciphersuites TLS_AES_256_GCM_SHA384; "
+             "ssl_ecdh_curve X25519;")
 
 
 def make_root():
@@ -105,41 +129,78 @@ def std_file_server(workdir):
             "path that serves a file, were filled in by bench/run.py (STD_SHIMS)")
 
 
-def start(argv, **kw):
+def start(argv, pinned=True, **kw):
     log = tempfile.TemporaryFile()  # the server's own words, if it does not come up
-    proc = subprocess.Popen(["taskset", "-c", "0", *argv], stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True, **kw)
+    proc = subprocess.Popen(["taskset", "-c", "0", *argv] if pinned else argv, stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True, **kw)
     proc.log = log
     return proc
 
 
+class Server:
+    """One server of the run: its process (None if it did not come up), its ports by case kind
+    ("http", "https", "https-log"), and a note for RESULTS.md. A server may have a second process
+    for the logging case (`logger`): tinyhttps's log is on or off for the whole process."""
+
+    def __init__(self, proc, ports, note="", logger=None):
+        self.proc, self.ports, self.note, self.logger = proc, dict(ports), note, logger
+        self.tls = ""  # what `openssl s_client` agreed with it
+
+    def procs(self):
+        return [p for p in (self.proc, self.logger) if p is not None]
+
+
+def listening(port):
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def why_not(proc):
+    proc.log.seek(0)
+    said = proc.log.read().decode(errors="replace").strip().splitlines() or ["nothing"]
+    code = proc.poll()
+    if code is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+    return f"did not come up (exit {code}): {said[-1]}"
+
+
 def wait_until_up(found, seconds=30):
     """Waits until every server accepts connections on its ports; one that does not is dropped
-    from the run, with what it printed as the reason."""
+    from the run, with what it printed as the reason (a logger that does not come up only drops
+    the logging case)."""
     until = time.time() + seconds
-    for name, (proc, http_port, https_port, note) in list(found.items()):
-        ports = [p for p in (http_port, https_port) if p]
-        while proc is not None and ports and time.time() < until and proc.poll() is None:
-            try:
-                for port in ports:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
+    for server in found.values():
+        for proc in server.procs():
+            mine = [k for k in server.ports if (k == "https-log") == (proc is server.logger)]
+            while time.time() < until and proc.poll() is None and \
+                    not all(listening(server.ports[k]) for k in mine):
                 time.sleep(0.2)
-        else:
-            if proc is not None:
-                proc.log.seek(0)
-                said = proc.log.read().decode(errors="replace").strip().splitlines() or ["nothing"]
-                code = proc.poll()
-                found[name] = (None, None, None, f"did not come up (exit {code}): {said[-1]}")
-                if code is None:
-                    os.killpg(proc.pid, signal.SIGTERM)
+            if all(listening(server.ports[k]) for k in mine) and proc.poll() is None:
+                continue
+            note = why_not(proc)
+            if proc is server.logger:
+                server.logger = None
+                server.ports.pop("https-log", None)
+                server.note += ("; " if server.note else "") + f"its logging instance {note}"
+            else:
+                for other in server.procs():
+                    if other.poll() is None:
+                        os.killpg(other.pid, signal.SIGTERM)
+                server.proc, server.logger, server.ports, server.note = None, None, {}, note
+                break
 
 
-def tinyhttps(project, root, http_port, https_port):
-    return start([DENO, "run", "--allow-net", "--allow-read", "--allow-ffi=/lib", f"{project}/server.ts",
-                  "--root", root, "--hostname", "127.0.0.1", "--http-port", str(http_port),
-                  "--https-port", str(https_port), "--quiet", "--no-redirect"])
+def tinyhttps(project, root, http_port, https_port, log=None):
+    """tinyhttps as the tasks run it, but quiet, or (log=FILE) logging to FILE: the tasks may
+    write under logs/ only, so this grants --allow-write to FILE, in the run's temporary folder."""
+    logging = ["--allow-write=" + log] if log else []
+    return start([DENO, "run", "--allow-net", "--allow-read", *logging, "--allow-ffi=/lib",
+                  f"{project}/server.ts", "--root", root, "--hostname", "127.0.0.1",
+                  "--http-port", str(http_port), "--https-port", str(https_port),
+                  *(["--log", log] if log else ["--quiet"]), "--no-redirect"])
 
 
 def commit_of(project):
@@ -147,43 +208,93 @@ def commit_of(project):
     return out.stdout.strip() or os.path.basename(os.path.abspath(project))
 
 
-def servers(root, workdir, compare=None):
-    """name → (process or None, http port, https port or None, note)."""
-    nginx_conf = f"{workdir}/nginx.conf"
-    with open(nginx_conf, "w") as f:
-        f.write(f"""daemon off; worker_processes 1; pid {workdir}/nginx.pid;
-error_log {workdir}/nginx-error.log;
+def free_port(given=set()):
+    """A port nobody listens on now (the kernel's pick), and not given out before: other people's
+    servers on this machine may hold any fixed one."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in given:
+            given.add(port)
+            return port
+
+
+def nginx_conf(workdir, name, root, workers, ports):
+    """An nginx.conf in workdir: HTTP on ports["http"], HTTPS on ports["https"], and (if ports has
+    "https-log") one more HTTPS server that logs every request to a file, nginx's default (one
+    write() per line)."""
+    log_port = ports.get("https-log")
+    logging = f"""
+  server {{ listen 127.0.0.1:{log_port} ssl; access_log {workdir}/{name}-access.log;
+    ssl_certificate {CERT}; ssl_certificate_key {KEY}; root {root}; }}""" if log_port else ""
+    path = f"{workdir}/{name}.conf"
+    with open(path, "w") as f:
+        f.write(f"""daemon off; worker_processes {workers}; pid {workdir}/{name}.pid;
+error_log {workdir}/{name}-error.log;
 events {{ worker_connections 4096; }}
 http {{ include /etc/nginx/mime.types; access_log off; sendfile on;
-  client_body_temp_path {workdir};
-  server {{ listen 127.0.0.1:28080; listen 127.0.0.1:28443 ssl;
-    ssl_certificate {CERT}; ssl_certificate_key {KEY}; root {root}; }} }}
+  client_body_temp_path {workdir}; {NGINX_TLS}
+  server {{ listen 127.0.0.1:{ports["http"]}; listen 127.0.0.1:{ports["https"]} ssl;
+    ssl_certificate {CERT}; ssl_certificate_key {KEY}; root {root}; }}{logging} }}
 """)
+    return path
+
+
+def servers(root, workdir, compare=None):
+    """name → Server."""
     found = {}
-    found["tinyhttps"] = (tinyhttps(PROJECT, root, 18080, 18443), 18080, 18443, "")
-    if compare:
-        found[COMPARED + commit_of(compare)] = (tinyhttps(compare, root, 19080, 19443), 19080, 19443,
-                                                 f"the tinyhttps of {compare}, for comparison")
-    found["nginx (1 worker, sendfile)"] = (start(["nginx", "-c", nginx_conf]), 28080, 28443, "")
-    found["python3 -m http.server"] = (
-        start([sys.executable, "-m", "http.server", "-b", "127.0.0.1", "38080"], cwd=root), 38080, None, "")
+    for name, project in [("tinyhttps", PROJECT), *([(COMPARED + commit_of(compare), compare)] if compare else [])]:
+        ports = {"http": free_port(), "https": free_port(), "https-log": free_port()}
+        found[name] = Server(tinyhttps(project, root, ports["http"], ports["https"]), ports,
+                             "" if project == PROJECT else f"the tinyhttps of {compare}, for comparison",
+                             logger=tinyhttps(project, root, free_port(), ports["https-log"],
+                                              f"{workdir}/{len(found)}-access.log"))
+    ports = {"http": free_port(), "https": free_port(), "https-log": free_port()}
+    found[NGINX] = Server(start(["nginx", "-c", nginx_conf(workdir, "nginx", root, 1, ports)]), ports)
+    ports = {"http": free_port(), "https": free_port()}
+    found[NGINX_AUTO] = Server(
+        start(["nginx", "-c", nginx_conf(workdir, "nginx-auto", root, "auto", ports)], pinned=False), ports,
+        f"informative: one worker per core, on both cores, so it shares core 1 with the client; "
+        f"its memory is the master's and its {os.cpu_count()} workers' together")
+    found[NGINX].note = "memory is the master's and the worker's together"
+    port = free_port()
+    found["python3 -m http.server"] = Server(
+        start([sys.executable, "-m", "http.server", "-b", "127.0.0.1", str(port)], cwd=root), {"http": port})
     npx = shutil.which("npx")
     if npx:
-        found["npm http-server 14"] = (start([npx, "--yes", "http-server@14.1.1", root, "-a", "127.0.0.1",
-                                              "-p", "48443", "-S", "-C", CERT, "-K", KEY, "-s", "-c-1"]),
-                                       None, 48443, "")
+        port = free_port()
+        found["npm http-server 14"] = Server(start([npx, "--yes", "http-server@14.1.1", root, "-a", "127.0.0.1",
+                                                    "-p", str(port), "-S", "-C", CERT, "-K", KEY, "-s", "-c-1"]),
+                                             {"https": port}, "memory is npx's and its children's together")
     std_server, note = std_file_server(workdir)
     std = subprocess.run([DENO, "run", "-A", std_server, "--help"], capture_output=True, text=True,
                          timeout=120) if std_server else None
     if std is not None and std.returncode == 0:
-        found["Deno std file_server"] = (start([DENO, "run", "-A", std_server,
-                                                root, "--host", "127.0.0.1", "--port", "58443",
-                                                "--cert", CERT, "--key", KEY, "--quiet"]), None, 58443, note)
+        port = free_port()
+        found["Deno std file_server"] = Server(start([DENO, "run", "-A", std_server,
+                                                      root, "--host", "127.0.0.1", "--port", str(port),
+                                                      "--cert", CERT, "--key", KEY, "--quiet"]), {"https": port}, note)
     else:
         why = note if std is None else re.sub(r"\x1b\[[0-9;]*m", "", (std.stderr.strip().splitlines() or ["?"])[0])
-        found["Deno std file_server"] = (None, None, None, f"did not run from npm deno-std@1.4.0: {why}")
+        found["Deno std file_server"] = Server(None, {}, f"did not run from npm deno-std@1.4.0: {why}")
     wait_until_up(found)
+    for server in found.values():
+        if "https" in server.ports:
+            server.tls = tls_of(server.ports["https"])
     return found
+
+
+def tls_of(port):
+    """What an OpenSSL client (as wrk and bigread are) agrees with the server: version, cipher, group."""
+    try:
+        out = subprocess.run(["openssl", "s_client", "-connect", f"127.0.0.1:{port}"], input="",
+                             capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return f"? ({e})"
+    agreed = re.search(r"New, (\S+), Cipher is (\S+)", out)
+    group = re.search(r"Server Temp Key: ([^,\n]+)", out)
+    return " ".join([*(agreed.groups() if agreed else ["?"]), *(group.groups() if group else [])])
 
 
 def wrk(url, options, seconds):
@@ -204,13 +315,115 @@ def wrk(url, options, seconds):
             "errors": errors.group(0) if errors else ""}
 
 
-def rss_mib(proc):
+def bigread(client, url, connections, seconds):
+    """bench/bigread.c against url: MB/s (of 10^6 bytes) from 1 MiB reads, and how busy the client
+    itself was (its CPU time ÷ wall time, on its one core)."""
+    scheme, _, hostport, path = url.split("/", 3)
+    host, port = hostport.rsplit(":", 1)
+    out = subprocess.run(["taskset", "-c", "1", client, scheme.rstrip(":"), host, port, "/" + path,
+                          str(connections), str(seconds), str(BIG)],
+                         capture_output=True, text=True, timeout=seconds + 60).stdout
+    said = dict(kv.split("=", 1) for kv in out.split())
+    if "bytes" not in said:
+        return {"req/s": None, "MB/s": None, "p99 ms": None, "errors": "bigread failed", "cpu": None}
+    errors = int(said["errors"])
+    return {"req/s": None, "MB/s": int(said["bytes"]) / seconds / 1e6, "p99 ms": None,
+            "errors": f"{errors} failed answers" if errors else "", "cpu": float(said["cpu"]),
+            "tls": said.get("tls", "-")}
+
+
+def build_bigread(workdir):
+    """Compiles bench/bigread.c into workdir; returns its path, or None and why not."""
+    out = f"{workdir}/bigread"
     try:
-        out = subprocess.run(["ps", "-o", "rss=", "--ppid", str(proc.pid), "-p", str(proc.pid)],
-                             capture_output=True, text=True).stdout.split()
-        return sum(int(x) for x in out) / 1024
-    except Exception:
-        return None
+        made = subprocess.run(["gcc", "-O2", "-pthread", f"{HERE}/bigread.c", "-o", out, "-lssl", "-lcrypto"],
+                              capture_output=True, text=True, timeout=120)
+    except OSError as e:
+        return None, str(e)
+    if made.returncode != 0:
+        return None, (made.stderr.strip().splitlines() or ["?"])[-1]
+    return out, ""
+
+
+# Resident memory, from /proc/PID/status, summed over a server's process and its descendants
+# (nginx: the master and its workers; npx: npx and the node it starts). Not the logging instance.
+def tree(pid):
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    parents.setdefault(int(f.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+            except OSError:
+                pass
+    pids, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        pids.append(p)
+        todo += parents.get(p, [])
+    return pids
+
+
+def status_kib(pid, field):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            found = re.search(rf"^{field}:\s+(\d+) kB", f.read(), re.M)
+        return int(found.group(1)) if found else 0
+    except OSError:
+        return 0
+
+
+def memory_mib(proc, field="VmRSS"):
+    return sum(status_kib(p, field) for p in tree(proc.pid)) / 1024 if proc and proc.poll() is None else None
+
+
+class Peak:
+    """`with Peak(proc) as peak:` … `peak.mib`: the most resident memory during the block. VmHWM is
+    set back to VmRSS first (`echo 5 > /proc/PID/clear_refs`) and read after; where that is not
+    allowed, VmRSS sampled every 0.1 s stands in (this also covers processes started meanwhile)."""
+
+    def __init__(self, proc):
+        self.proc, self.mib, self.done = proc, 0.0, threading.Event()
+
+    def __enter__(self):
+        try:
+            for p in tree(self.proc.pid):
+                with open(f"/proc/{p}/clear_refs", "w") as f:
+                    f.write("5")
+            self.reset = True
+        except OSError:
+            self.reset = False
+        self.sampler = threading.Thread(target=self.sample, daemon=True)
+        self.sampler.start()
+        return self
+
+    def sample(self):
+        while not self.done.wait(0.1):
+            self.mib = max(self.mib, memory_mib(self.proc) or 0)
+
+    def __exit__(self, *_):
+        self.done.set()
+        self.sampler.join()
+        if self.reset:
+            self.mib = max(self.mib, memory_mib(self.proc, "VmHWM") or 0)
+
+
+def memory_under_load(found, seconds=5):
+    """Each server alone: 64 keep-alive connections asking for 1 KiB (HTTPS where it has it) for
+    5 s; VmRSS is read just before the load ends."""
+    memory = {}
+    for name, server in found.items():
+        port, scheme = (server.ports["https"], "https") if "https" in server.ports else \
+            (server.ports.get("http"), "http")
+        if server.proc is None or port is None:
+            continue
+        load = subprocess.Popen(["taskset", "-c", "1", "wrk", "-t1", "-c64", f"-d{seconds}s",
+                                 f"{scheme}://127.0.0.1:{port}/1k.bin"], stdout=subprocess.DEVNULL)
+        time.sleep(seconds - 0.3)
+        memory[name] = memory_mib(server.proc)
+        load.wait(timeout=60)
+        print(f"bench: memory after {seconds} s of load  {name:28} {memory[name]:.0f} MiB", flush=True)
+    return memory
 
 
 def main():
@@ -219,64 +432,109 @@ def main():
     parser.add_argument("--rounds", type=int, default=3, help="each cell is the median of these")
     parser.add_argument("--compare", metavar="DIR", help="another tinyhttps checkout to run beside this one")
     args = parser.parse_args()
-    for tool in ("wrk", "nginx", "taskset"):
+    for tool in ("wrk", "nginx", "taskset", "openssl"):
         if not shutil.which(tool):
-            sys.exit(f"bench: {tool} is needed (apt-get install wrk nginx-light util-linux)")
+            sys.exit(f"bench: {tool} is needed (apt-get install wrk nginx-light util-linux openssl)")
+    began = time.time()
     root = make_root()
     workdir = tempfile.mkdtemp(prefix="tinyhttps-bench-run-")
+    client, why = build_bigread(workdir)
+    if client is None:
+        sys.exit(f"bench: bench/bigread.c did not compile ({why}): apt-get install gcc libssl-dev")
     found = servers(root, workdir, args.compare)
-    samples = {}  # (case, server) → one wrk result per round
-    peak = {}
+    samples = {}  # (case, server) → one result per round
+    memory = {"idle": {}, "load": {}, "peak": {}}  # what → server → MiB
     try:
+        time.sleep(1)
+        for name, server in found.items():
+            memory["idle"][name] = memory_mib(server.proc)
+        memory["load"] = memory_under_load(found)
         # Rounds outermost: each server meets the machine's slow and fast moments alike.
         for round in range(1, args.rounds + 1):
-            for name, scheme, path, options, measure in CASES:
-                for server, (proc, http_port, https_port, note) in found.items():
-                    port = http_port if scheme == "http" else https_port
-                    if proc is None or port is None:
+            for name, kind, path, options, measure in CASES:
+                for server_name, server in found.items():
+                    port = server.ports.get(kind)
+                    if server.proc is None or port is None:
                         continue
-                    r = wrk(f"{scheme}://127.0.0.1:{port}{path}", options, args.seconds)
-                    if measure == "MB/s":
-                        peak[server] = max(peak.get(server, 0), rss_mib(proc) or 0)
-                    samples.setdefault((name, server), []).append(r)
-                    print(f"bench: round {round} {name:38} {server:28} {r[measure]} {r['errors']}",
+                    url = f"{kind.split('-')[0]}://127.0.0.1:{port}{path}"
+                    if options[0] == "bigread":
+                        with Peak(server.proc) as peak:
+                            r = bigread(client, url, int(options[1]), args.seconds)
+                        memory["peak"][server_name] = max(memory["peak"].get(server_name, 0), peak.mib)
+                    else:
+                        r = wrk(url, options, args.seconds)
+                    samples.setdefault((name, server_name), []).append(r)
+                    print(f"bench: round {round} {name:38} {server_name:28} {r[measure]} {r['errors']}",
                           flush=True)
     finally:
-        for proc, *_ in found.values():
-            if proc is not None:
+        for server in found.values():
+            for proc in server.procs():
                 os.killpg(proc.pid, signal.SIGTERM)
         shutil.rmtree(root, ignore_errors=True)
         shutil.rmtree(workdir, ignore_errors=True)
     results = {}  # (row, server) → (median value, errors)
     for row, case, measure in ROWS:
+        if measure == "MiB":
+            for server, mib in memory[case].items():
+                results[(row, server)] = (mib, "")
+            continue
         for (name, server), runs in samples.items():
             values = sorted(r[measure] for r in runs if r[measure] is not None)
             if name == case:
                 median = values[len(values) // 2] if values else None
                 results[(row, server)] = (median, "; ".join(r["errors"] for r in runs if r["errors"]))
-    write_results(found, results, peak, args)
+    busiest = max((r["cpu"] for runs in samples.values() for r in runs if r.get("cpu") is not None), default=None)
+    tls_seen = sorted({r["tls"] for runs in samples.values() for r in runs if r.get("tls", "-") != "-"})
+    write_results(found, results, args, time.time() - began, busiest, tls_seen)
 
 
 def fmt(value, measure):
     if value is None:
         return "—"
-    return f"{value:,.1f}" if measure == "p99 ms" else f"{value:,.0f}"
+    return f"{value:,.1f}" if measure == "p99 ms" else f"{value:,.0f}"  # MiB, req/s, MB/s: whole
 
 
-def write_results(found, results, peak, args):
+def ratio_to(value, other, measure):
+    """value's server against other's, so that above 1× is better: other ÷ value where lower is better."""
+    if not value or not other:
+        return None
+    return other / value if measure in LOWER_IS_BETTER else value / other
+
+
+def write_results(found, results, args, took, busiest, tls_seen):
     names = list(found)
-    ref = "nginx (1 worker, sendfile)"
     compared = next((s for s in names if s.startswith(COMPARED)), None)
+    tls = {name: server.tls for name, server in found.items() if server.tls}
+    same_tls = tls.get("tinyhttps") == tls.get(NGINX) == tls.get(NGINX_AUTO)
     lines = [
         "# Benchmark results", "",
         f"Written by `python3 bench/run.py --seconds {args.seconds} --rounds {args.rounds}"
         f"{' --compare ' + args.compare if args.compare else ''}` on "
-        f"{time.strftime('%Y-%m-%d')}: every server pinned",
-        "to core 0, wrk (one thread) on core 1, loopback. Each cell is the median of "
-        f"{args.rounds} runs of {args.seconds} s,",
-        "the rounds interleaved (every case for every server, then again), so that all servers meet the",
-        "machine's noisy moments alike. Ratios are to nginx in the same run; for p99 latency, lower is",
-        "better and the ratio is nginx's p99 divided by the server's (so above 1 is better there too).",
+        f"{time.strftime('%Y-%m-%d')}, in {took / 60:.0f} minutes: every server pinned",
+        "to core 0 (but the informative nginx with `worker_processes auto`, on both cores), the client on",
+        "core 1, loopback. The client is wrk (one thread) for the 1 KiB and Range cases, and for the",
+        "100 MiB files `bench/bigread.c` (4 keep-alive connections, each reading 1 MiB per `recv()`:",
+        "wrk reads 8 KiB at a time and tops out near 2 GB/s by itself, which made nginx's sendfile",
+        "look slower than it is). bigread checks that every answer is 200 with the whole",
+        "Content-Length, and measures its own CPU time: "
+        + (f"in this run it kept core 1 at most {busiest:.0%} busy, so it" if busiest is not None else "it")
+        + " waited for the servers, not they for it.",
+        "Each cell is the median of "
+        f"{args.rounds} runs of {args.seconds} s, the rounds interleaved (every case for every server,",
+        "then again), so that all servers meet the machine's noisy moments alike. Ratios are to nginx",
+        "(1 worker) in the same run; for p99 latency and memory, lower is better and the ratio is",
+        "nginx's figure divided by the server's (so above 1 is better there too).",
+        "",
+        "- TLS, as `openssl s_client` (OpenSSL, as wrk and bigread) agreed it with each server: " +
+        "; ".join(f"{name}: {agreed}" for name, agreed in tls.items()) +
+        ("." if same_tls else ". ⚠ tinyhttps and nginx did not agree to the same TLS."),
+        "- Logging: in that row tinyhttps is a second instance run with `--log FILE` (and",
+        "  `--allow-write` for that file, in a temporary folder), nginx a second `server` with",
+        "  `access_log FILE` (its default: one `write()` per line); in every other row both log nothing.",
+        "- Memory: VmRSS from /proc/PID/status, summed over the server's processes, when idle just",
+        "  after start and near the end of 5 s of wrk -c64 on 1 KiB (HTTPS where the server has it);",
+        "  the peak is VmHWM, reset (`clear_refs`) before each 100 MiB run and read after it, the",
+        "  largest over both 100 MiB cases and all rounds.",
         "",
         "| case | " + " | ".join(names) + " | tinyhttps ÷ nginx | tinyhttps ÷ Deno std |" +
         (f" tinyhttps ÷ {compared} |" if compared else ""),
@@ -288,26 +546,21 @@ def write_results(found, results, peak, args):
         for server in names:
             value, errors = results.get((name, server), (None, ""))
             row.append(fmt(value, measure) + (" ⚠" if errors else ""))
-        tiny, nginx = results.get((name, "tinyhttps"), (None,))[0], results.get((name, ref), (None,))[0]
-        ratio = None
-        if tiny and nginx:
-            ratio = nginx / tiny if measure == "p99 ms" else tiny / nginx
+        tiny = results.get((name, "tinyhttps"), (None,))[0]
+        ratio = ratio_to(tiny, results.get((name, NGINX), (None,))[0], measure)
         ratios.append((name, ratio))
         row.append(f"{ratio:.2f}×" if ratio else "—")
-        std = results.get((name, "Deno std file_server"), (None,))[0]
-        versus_std = (std / tiny if measure == "p99 ms" else tiny / std) if tiny and std else None
+        versus_std = ratio_to(tiny, results.get((name, "Deno std file_server"), (None,))[0], measure)
         row.append(f"{versus_std:.1f}×" if versus_std else "—")
         if compared:
-            old = results.get((name, compared), (None,))[0]
-            versus_old = (old / tiny if measure == "p99 ms" else tiny / old) if tiny and old else None
+            versus_old = ratio_to(tiny, results.get((name, compared), (None,))[0], measure)
             row.append(f"{versus_old:.2f}×" if versus_old else "—")
         lines.append("| " + " | ".join(row) + " |")
-    lines.append("| peak resident memory in the 100 MiB cases (MiB) | " +
-                 " | ".join(f"{peak[s]:.0f}" if s in peak else "—" for s in names) + " | | |" +
-                 (" |" if compared else ""))
-    notes = [f"- {s}: {n}" for s, (_, _, _, n) in found.items() if n]
+    notes = [f"- {s}: {server.note}" for s, server in found.items() if server.note]
+    if tls_seen:
+        notes.append("- bigread's HTTPS connections agreed: " + ", ".join(tls_seen))
     if any(e for (_, e) in results.values()):
-        notes.append("- ⚠: wrk reported errors or non-2xx answers for that cell.")
+        notes.append("- ⚠: the client reported errors or non-2xx answers for that cell.")
     lines += ["", *notes, "", "![tinyhttps ÷ nginx](results.svg)", ""]
     with open(f"{HERE}/RESULTS.md", "w") as f:
         f.write("\n".join(lines))
