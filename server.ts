@@ -469,13 +469,13 @@ async function serveFile(
     return writeReply(c, noFileReply(found.kind, target), head);
   }
   try {
-    await remember(cache, wanted, found.file); // part 15: kept for next time, if small
+    await remember(cache, wanted, found.file); // part 15: kept for next time
     const boundary = crypto.randomUUID(); // of a multipart body: random, so not in the file
     const reply = fileReply(head, found.file.facts, Date.now(), boundary);
     if (config.trace) traceRangeOf(c, head, reply, found.file.facts.size); // part 20: --trace
     return await writeReply(c, reply, head, found.file);
   } finally {
-    await found.file.handle?.close();
+    await letGo(cache, found.file); // part 15: closes the handle, unless the cache keeps it
   }
 }
 
@@ -792,7 +792,7 @@ function newServer(
     keyFile: fileIdentity(config.key),
     open: new Set<Connection>(),
     clock: performance.now(),
-    cache: { files: new Map(), bytes: 0 },
+    cache: { files: new Map(), bytes: 0, openFiles: new Set(), users: new Map() },
     libc,
     log,
     accepted: 0,
@@ -1147,17 +1147,27 @@ async function takeBody(c: Connection, length: number, kept?: Uint8Array): Promi
   return true;
 }
 
-// ── 15. The small-file cache ───────────────────────────────────────────────────────────────────
+// ── 15. The file cache: small files' bytes, big files' open handles ───────────────────────────
 
 /** Files up to this size are kept in memory, at most CACHE_MAX_BYTES of them in all. */
 const SMALL_FILE_MAX = 64 * 1024;
 const CACHE_MAX_BYTES = 32 * 1024 * 1024;
 const CACHE_MAX_FILES = 4096;
+/** Bigger files keep the handle lookUp() opened and checked, at most this many (nginx's
+ * open_file_cache), each closed once it has not been asked for in CACHE_IDLE_MS. */
+const CACHE_MAX_OPEN_FILES = 64;
+const CACHE_IDLE_MS = 60_000;
 
-/** The small files served recently, by the path asked for, with their bytes. */
+/** The files served recently, by the path asked for: a small one with its bytes, a bigger one
+ * with its open handle. */
 interface FileCache {
   files: Map<string, CacheEntry>;
   bytes: number;
+  /** The paths whose entry holds an open handle. */
+  openFiles: Set<string>;
+  /** How many requests are sending from each handle the cache holds or held: a handle is closed
+   * only when no request uses it any more, or another file could get its descriptor number. */
+  users: Map<FileHandle, number>;
 }
 
 interface CacheEntry {
@@ -1175,45 +1185,94 @@ function cachedFile(cache: FileCache, wanted: string): Lookup | undefined {
   const entry = cache.files.get(wanted);
   if (entry === undefined) return undefined;
   const nowMs = Date.now();
-  if (entry.checkedMs === nowMs) return entry.found; // checked this very millisecond already
-  try {
-    const now = Deno.statSync(wanted);
-    const etag = strongETag(now.size, now.mtime?.getTime() ?? 0, now.ino ?? 0);
-    if (etag === entry.found.file.facts.etag) {
-      entry.checkedMs = nowMs;
-      return entry.found;
-    }
-  } catch { /* deleted, or no longer readable: look it up afresh */ }
-  forget(cache, wanted);
-  return undefined;
+  if (entry.checkedMs !== nowMs && !isUnchanged(wanted, entry.found.file)) {
+    forget(cache, wanted);
+    return undefined;
+  }
+  entry.checkedMs = nowMs;
+  const handle = entry.found.file.handle;
+  if (handle !== undefined) cache.users.set(handle, (cache.users.get(handle) ?? 0) + 1);
+  return entry.found;
 }
 
-/** remember keeps a small file lookUp() found, with its bytes, read from the handle that was
- * checked (never by name again: the name may lead elsewhere by now). A file that changed size
- * while being read is not kept, and is streamed from its handle. */
+function isUnchanged(wanted: string, file: FoundFile): boolean {
+  try {
+    const now = Deno.statSync(wanted);
+    return strongETag(now.size, now.mtime?.getTime() ?? 0, now.ino ?? 0) === file.facts.etag;
+  } catch {
+    return false; // deleted, or no longer readable: look it up afresh
+  }
+}
+
+/** remember keeps a file lookUp() opened and checked: a small one with its bytes, read from that
+ * handle (never by name again: the name may lead elsewhere by now), a bigger one with the handle
+ * itself. A small file that changed size while being read is not kept. */
 async function remember(cache: FileCache, wanted: string, file: FoundFile): Promise<void> {
   if (file.bytes !== undefined || file.handle === undefined) return; // from the cache already
-  if (file.facts.size > SMALL_FILE_MAX) return;
+  if (cache.users.has(file.handle)) return; // a handle the cache holds
+  if (file.facts.size > SMALL_FILE_MAX) return keepOpen(cache, wanted, file);
   const bytes = new Uint8Array(file.facts.size + 1); // one more: a file that grew reads more
   const { bytesRead } = await file.handle.read(bytes, 0, bytes.length, 0);
   if (bytesRead !== file.facts.size) return;
   file.bytes = bytes.subarray(0, bytesRead);
   const kept: FoundFile = { path: file.path, facts: file.facts, bytes: file.bytes }; // no handle
   forget(cache, wanted);
-  const size = file.bytes.length;
   while (
     cache.files.size > 0 &&
-    (cache.files.size >= CACHE_MAX_FILES || cache.bytes + size > CACHE_MAX_BYTES)
+    (cache.files.size >= CACHE_MAX_FILES || cache.bytes + bytesRead > CACHE_MAX_BYTES)
   ) {
     forget(cache, cache.files.keys().next().value!); // the oldest entry makes room
   }
   cache.files.set(wanted, { found: { kind: "file", file: kept }, checkedMs: Date.now() });
-  cache.bytes += size;
+  cache.bytes += bytesRead;
 }
 
+/** Keeps a big file's handle, for this request (one user) and the next ones; the handles not
+ * asked for in CACHE_IDLE_MS, and the oldest beyond CACHE_MAX_OPEN_FILES, are let go. */
+function keepOpen(cache: FileCache, wanted: string, file: FoundFile): void {
+  forget(cache, wanted);
+  const nowMs = Date.now();
+  for (const path of cache.openFiles) {
+    const idle = nowMs - cache.files.get(path)!.checkedMs > CACHE_IDLE_MS;
+    if (idle || cache.openFiles.size >= CACHE_MAX_OPEN_FILES) forget(cache, path);
+  }
+  cache.files.set(wanted, { found: { kind: "file", file }, checkedMs: nowMs });
+  cache.openFiles.add(wanted);
+  cache.users.set(file.handle!, 1);
+}
+
+/** A request is done with its file: a handle of its own is closed; a handle of the cache's is
+ * closed only if the cache has let it go meanwhile and this was its last user. */
+async function letGo(cache: FileCache, file: FoundFile): Promise<void> {
+  const handle = file.handle;
+  if (handle === undefined) return;
+  const users = cache.users.get(handle);
+  if (users === undefined) { // never the cache's
+    await handle.close();
+  } else if (users > 1 || isKept(cache, file)) {
+    cache.users.set(handle, users - 1);
+  } else {
+    cache.users.delete(handle);
+    await handle.close();
+  }
+}
+
+function isKept(cache: FileCache, file: FoundFile): boolean {
+  for (const path of cache.openFiles) if (cache.files.get(path)?.found.file === file) return true;
+  return false;
+}
+
+/** Drops a path's entry; a handle nobody sends from is closed now, one in use by its last user. */
 function forget(cache: FileCache, wanted: string): void {
-  cache.bytes -= cache.files.get(wanted)?.found.file.bytes?.length ?? 0;
+  const file = cache.files.get(wanted)?.found.file;
+  cache.bytes -= file?.bytes?.length ?? 0;
   cache.files.delete(wanted);
+  cache.openFiles.delete(wanted);
+  const handle = file?.handle;
+  if (handle !== undefined && cache.users.get(handle) === 0) {
+    cache.users.delete(handle);
+    handle.close().catch(() => {}); // not awaited: nothing to wait for, and nothing to report
+  }
 }
 
 // ── 16. Folder listings (--list) ───────────────────────────────────────────────────────────────

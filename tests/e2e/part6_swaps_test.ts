@@ -101,6 +101,31 @@ Deno.test("server.ts part 6: a file swapped with a symlink out of the root is ne
   }
 });
 
+Deno.test("server.ts part 6: a big file (whose handle the cache keeps) swapped with a symlink out of the root", async () => {
+  const site = await serveFixture();
+  const padding = "x".repeat(100_000); // over SMALL_FILE_MAX: sent from a cached open handle
+  await Deno.writeTextFile(join(site.root, "../big-secret.txt"), "TOP SECRET" + padding);
+  await Deno.writeTextFile(join(site.root, "big.txt"), "inside" + padding);
+  await Deno.symlink(join(site.root, "../big-secret.txt"), join(site.root, "big-link"));
+  let swapper: Deno.ChildProcess | undefined;
+  try {
+    swapper = startSwapper(site.root, "big.txt", "big-link");
+    const answers = await hammer(site.HTTPS, "/big.txt", 3000);
+    await stopSwapper(swapper);
+    swapper = undefined;
+    const leaked = answers.filter(([, body]) => body.includes("SECRET"));
+    assertEquals(leaked.length, 0, `${leaked.length} of ${answers.length} answers were outside`);
+    assert(answers.some(([status]) => status === 200), `no 200 among ${answers.length} answers`);
+    await putBack(site.root, "big.txt", "big-link", false);
+    for (let i = 0; i < 3; i++) {
+      assert((await site.tls(get("/big.txt"))).text.startsWith("inside"), "the file itself");
+    }
+  } finally {
+    if (swapper) await stopSwapper(swapper);
+    await site.stop();
+  }
+});
+
 Deno.test("server.ts part 6: a folder swapped with a symlink out of the root is never served from outside", async () => {
   const site = await serveFixture();
   const outsideDir = join(site.root, "../outside-dir");

@@ -1,0 +1,84 @@
+// tests/e2e/part15_cache_test.ts — server.ts part 15: the file cache keeps big files' open
+// handles (and small files' bytes). An edited file is served as it is now, a deleted one is 404
+// and its handle closed, at most CACHE_MAX_OPEN_FILES handles stay open, and every byte is the
+// file's own while many clients share one handle.
+
+import { assert, assertEquals, assertNotEquals } from "@std/assert";
+import { join } from "@std/path";
+import { eventually, get, serveFixture } from "./helpers.ts";
+
+/** The files under `root` the server holds open (its /proc/PID/fd links, read through `ls`). */
+function openUnder(pid: number, root: string): string[] {
+  const out = new Deno.Command("ls", { args: ["-l", `/proc/${pid}/fd`] }).outputSync();
+  return new TextDecoder().decode(out.stdout).split("\n")
+    .map((line) => line.split(" -> ")[1] ?? "")
+    .filter((target) => target.startsWith(root + "/"));
+}
+
+function randomBytes(size: number): Uint8Array {
+  const bytes = new Uint8Array(size);
+  for (let i = 0; i < size; i += 65536) crypto.getRandomValues(bytes.subarray(i, i + 65536));
+  return bytes;
+}
+
+Deno.test("server.ts part 15: a big file edited in place is served as it is now", async () => {
+  const site = await serveFixture();
+  try {
+    const path = join(site.root, "video.bin");
+    const first = randomBytes(300_000);
+    await Deno.writeFile(path, first);
+    const a = await site.tls(get("/video.bin", "Range: bytes=1000-1999\r\n"));
+    assertEquals(a.body, first.subarray(1000, 2000));
+    await new Promise((r) => setTimeout(r, 20)); // a later modification time
+    const second = randomBytes(300_000);
+    const file = await Deno.open(path, { write: true }); // the same inode, new bytes
+    await file.write(second);
+    file.close();
+    const b = await site.tls(get("/video.bin", "Range: bytes=1000-1999\r\n"));
+    assertEquals(b.body, second.subarray(1000, 2000));
+    assertNotEquals(b.headers.get("etag"), a.headers.get("etag"));
+    assertEquals((await site.tls(get("/video.bin"))).body, second);
+  } finally {
+    await site.stop();
+  }
+});
+
+Deno.test("server.ts part 15: a deleted big file is 404, and its handle is closed", async () => {
+  const site = await serveFixture();
+  try {
+    const path = join(site.root, "gone.bin");
+    await Deno.writeFile(path, randomBytes(200_000));
+    const open = () => openUnder(site.server.pid, site.root);
+    assertEquals((await site.tls(get("/gone.bin"))).status, 200);
+    assertEquals(open(), [path], "the cache keeps it open");
+    await Deno.remove(path);
+    assertEquals((await site.tls(get("/gone.bin"))).status, 404);
+    // The cache let the deleted file go: its disk space is free again.
+    assert(await eventually(() => open().length === 0, 2000), `${open()}`);
+  } finally {
+    await site.stop();
+  }
+});
+
+Deno.test("server.ts part 15: 80 big files, 8 clients at once: exact bytes, at most 64 handles kept", async () => {
+  const site = await serveFixture();
+  try {
+    const files: Uint8Array[] = [];
+    for (let i = 0; i < 80; i++) {
+      files.push(randomBytes(70_000 + i));
+      await Deno.writeFile(join(site.root, `f${i}.bin`), files[i]);
+    }
+    for (let round = 0; round < 2; round++) {
+      await Promise.all(Array.from({ length: 8 }, async (_, client) => {
+        for (let i = client; i < 80; i += 8) {
+          const r = await site.tls(get(`/f${i}.bin`, `Range: bytes=${i}-${i + 60_000}\r\n`));
+          assertEquals(r.body, files[i].subarray(i, i + 60_001), `f${i}.bin`);
+        }
+      }));
+    }
+    const kept = () => openUnder(site.server.pid, site.root).length;
+    assert(await eventually(() => kept() > 0 && kept() <= 64, 2000), `${kept()} handles kept`);
+  } finally {
+    await site.stop();
+  }
+});
