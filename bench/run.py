@@ -22,6 +22,7 @@ where it cannot run, RESULTS.md says why. --compare DIR adds the tinyhttps of an
 change is measured against what it changed, round by round, and RESULTS.md gets a ratio column.
 """
 import argparse
+import json
 import os
 import re
 import shutil
@@ -197,7 +198,11 @@ def tinyhttps(project, root, http_port, https_port, log=None):
     """tinyhttps as the tasks run it, but quiet, or (log=FILE) logging to FILE: the tasks may
     write under logs/ only, so this grants --allow-write to FILE, in the run's temporary folder."""
     logging = ["--allow-write=" + log] if log else []
-    return start([DENO, "run", "--allow-net", "--allow-read", *logging, "--allow-ffi=/lib",
+    # The V8 flags of that checkout's own start task (a --compare checkout may have none).
+    with open(f"{project}/deno.json") as f:
+        start_task = json.load(f)["tasks"]["start"]
+    v8 = [word for word in start_task.split() if word.startswith("--v8-flags=")]
+    return start([DENO, "run", *v8, "--allow-net", "--allow-read", *logging, "--allow-ffi=/lib",
                   f"{project}/server.ts", "--root", root, "--hostname", "127.0.0.1",
                   "--http-port", str(http_port), "--https-port", str(https_port),
                   *(["--log", log] if log else ["--quiet"]), "--no-redirect"])
