@@ -56,6 +56,19 @@ const GALLERY_EXPECTED: Record<string, { bad: Record<string, "FAIL" | "WARN">; s
   "redirect-port":     { bad: { "redirect.host-port": "FAIL" },                                   says: "cut Host at ':'" },
   "http10":            { bad: { "version.status-line": "WARN" },                                  says: "\"HTTP/1.1 200 OK\\r\\n\"" },
   "unframed-404":      { bad: { "notfound.framing": "FAIL" },                                     says: "Content-Length with every answer" },
+  "unframed-301":      { bad: { "redirect.framing": "FAIL" },                                     says: "Content-Length: 0" },
+  "no-redirect":       { bad: { "redirect.status": "FAIL", "redirect.location": "FAIL", "redirect.query": "FAIL", "redirect.host-port": "FAIL", "redirect.absolute-form": "FAIL" }, says: "answers every request so" },
+  "no-absolute-form":  { bad: { "redirect.absolute-form": "FAIL" },                               says: "skip \"http://host\"" },
+  "no-decode":         { bad: { "files.name": "WARN" },                                           says: "decode %XX" },
+  "one-type":          { bad: { "files.content-type": "WARN" },                                   says: "from the file extension" },
+  "404-as-200":        { bad: { "notfound.status": "FAIL" },                                      says: "fopen() == NULL → 404" },
+  "no-open-range":     { bad: { "range.open": "FAIL", "range.unsatisfiable": "WARN", "range.vlc": "FAIL" }, says: "no last-pos → size - 1" },
+  "no-clamp":          { bad: { "range.clamped": "FAIL" },                                        says: "if (last >= size) last = size - 1" },
+  "no-416":            { bad: { "range.unsatisfiable": "FAIL" },                                  says: "first >= size → 416" },
+  "head-body":         { bad: { "head.no-body": "FAIL" },                                         says: "send the head only" },
+  "http10-open":       { bad: { "version.http10": "WARN" },                                       says: "close() after the answer" },
+  "one-request":       { bad: { "keepalive.sequential": "WARN", "keepalive.pipelining": "WARN" }, says: "loop read request" },
+  "small-head":        { bad: { "robust.long-url": "FAIL", "robust.long-header": "FAIL" },        says: "bound every copy" },
 };
 
 interface Graded {
@@ -66,11 +79,17 @@ interface Graded {
 }
 
 /** Runs the grader as `deno task grade` does, with --json, and reads its answer. */
-async function grade(http: number, https: number, root: string): Promise<Graded> {
+async function grade(
+  http: number,
+  https: number,
+  root?: string,
+  extra: string[] = [],
+): Promise<Graded> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: graderArgs([
       ...["--http", `http://127.0.0.1:${http}`, "--https", `https://127.0.0.1:${https}`],
-      ...["--root", root, "--big-mb", BIG_MIB],
+      ...(root ? ["--root", root, "--big-mb", BIG_MIB] : []),
+      ...extra,
     ]),
     stdout: "piped",
     stderr: "piped",
@@ -204,8 +223,84 @@ async function waitForPort(port: number): Promise<void> {
   throw new Error(`nothing listens on ${port}`);
 }
 
+// The checks that no single C mistake of the gallery isolates are shown to fail here.
+
+Deno.test("grade: with nothing listening, tcp.http and tcp.https FAIL and the rest is not run", async () => {
+  const [http, https] = freePorts();
+  const graded = await grade(http, https);
+  const verdicts = new Set(graded.results.slice(2).map((r) => r.verdict));
+  assertEquals(graded.results.slice(0, 2).map((r) => r.verdict), ["FAIL", "FAIL"]);
+  assertEquals([...verdicts], ["NOT RUN"]);
+  assertEquals(graded.code, 1);
+});
+
+/** The verdict (and what came back) of one check of a run. */
+const verdict = (g: Graded, id: string) => {
+  const r = g.results.find((r) => r.id === id);
+  return `${r?.verdict}: ${r?.got}`;
+};
+
+Deno.test("grade: tls.handshake FAILs where port 443 speaks plain HTTP, files.* where bytes differ", async () => {
+  const served = await labRoot(CERT, KEY);
+  const other = await labRoot(CERT, KEY); // the grader's --root: not what the server serves
+  await Deno.writeTextFile(join(other, "index.html"), "another page");
+  const server = await startServer(["--root", served]);
+  try {
+    const plain = await grade(server.httpPort, server.httpPort, undefined, ["--only", "tls"]);
+    assert(verdict(plain, "tls.handshake").startsWith("FAIL"), verdict(plain, "tls.handshake"));
+    const files = await grade(server.httpPort, server.httpsPort, other, ["--only", "files"]);
+    for (const id of ["files.index", "files.dir", "files.text", "files.binary", "files.big"]) {
+      assert(verdict(files, id).startsWith("FAIL"), `${id}: ${verdict(files, id)}`);
+    }
+  } finally {
+    await server.stop();
+    await Deno.remove(served, { recursive: true });
+    await Deno.remove(other, { recursive: true });
+  }
+});
+
+/** openssl s_server on a free port (with -www it answers any GET with a page of its own). */
+async function opensslServer(args: string[], check: (port: number) => Promise<void>) {
+  const [port] = freePorts();
+  const child = new Deno.Command("openssl", {
+    args: ["s_server", "-accept", `${port}`, "-cert", join(PROJECT, "certs/cert.pem")]
+      .concat(["-key", join(PROJECT, "certs/key.pem"), "-www", "-quiet", ...args]),
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  try {
+    await waitForPort(port);
+    await check(port);
+  } finally {
+    child.kill("SIGKILL");
+    await child.status;
+  }
+}
+
+Deno.test("grade: tls.version FAILs on TLS 1.1, tls.alpn WARNs when the server picks h2", async () => {
+  await opensslServer(["-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0"], async (port) => {
+    const graded = await grade(port, port, undefined, ["--only", "tls"]);
+    assertEquals(verdict(graded, "tls.version"), "FAIL: TLSv1.1");
+  });
+  await opensslServer(["-alpn", "h2"], async (port) => {
+    const graded = await grade(port, port, undefined, ["--only", "tls.alpn"]);
+    assertEquals(verdict(graded, "tls.alpn"), "WARN: ALPN: h2");
+  });
+});
+
+Deno.test({
+  name:
+    "grade: robust.vanish finds the SIGPIPE that kills a server when no --root gives a big file",
+  ignore: (!have("gcc") || !HAVE_SSL_HEADERS) && !REQUIRED,
+  async fn() {
+    const graded = await gradeGallery("sigpipe", false);
+    assertEquals(graded.diedAfter, "robust.vanish");
+    assertEquals(verdict(graded, "robust.vanish").split(":")[0], "FAIL");
+  },
+});
+
 /** Builds one gallery server, runs it in a lab root on free ports, grades it, stops it. */
-async function gradeGallery(name: string): Promise<Graded> {
+async function gradeGallery(name: string, withRoot = true): Promise<Graded> {
   const { binary, log } = await build(join(GALLERY, name));
   if (binary === undefined) throw new Error(`${name} does not build: ${log}`);
   const root = await labRoot(CERT, KEY);
@@ -221,7 +316,7 @@ async function gradeGallery(name: string): Promise<Graded> {
     // one of the mistakes (exit-on-handshake) must first meet in robust.garbage.
     await waitForPort(http);
     await new Promise((r) => setTimeout(r, 100)); // both sockets listen before accept begins
-    return await grade(http, https, root);
+    return await grade(http, https, withRoot ? root : undefined);
   } finally {
     try {
       child.kill("SIGKILL");

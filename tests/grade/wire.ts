@@ -19,7 +19,14 @@ export interface Endpoint {
 
 /** What one read of a response gave: a whole response, or how it went wrong. */
 export type Got =
-  | { kind: "response"; head: ResponseHead; body: Uint8Array; framing: ResponseFraming }
+  | {
+    kind: "response";
+    head: ResponseHead;
+    body: Uint8Array;
+    framing: ResponseFraming;
+    /** False if the body stopped short of its Content-Length (the server stalled or closed). */
+    complete: boolean;
+  }
   | { kind: "closed"; bytes: Uint8Array } // the server closed before a whole head
   | { kind: "timeout"; bytes: Uint8Array; head?: ResponseHead } // nothing more came in time
   | { kind: "invalid"; bytes: Uint8Array; why: string } // the bytes are no response
@@ -139,7 +146,8 @@ export class Wire {
         if (!more) break;
       }
       const whole = this.#take(untilClose ? Infinity : bodyEnd);
-      return { kind: "response", head, body: whole.slice(head.length), framing };
+      const complete = untilClose || whole.length === bodyEnd;
+      return { kind: "response", head, body: whole.slice(head.length), framing, complete };
     };
     try {
       return await within(ms, read(), () => {
