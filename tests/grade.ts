@@ -13,7 +13,15 @@
 
 import { parseArgs } from "@std/cli";
 import { join } from "@std/path";
-import { alive, CHECKS, type Context, type Files, type GradeFile, sha256 } from "./grade/checks.ts";
+import {
+  alive,
+  CHECKS,
+  type Context,
+  type Files,
+  type GradeFile,
+  type Outcome,
+  sha256,
+} from "./grade/checks.ts";
 import { MESSAGES } from "./grade/messages.ts";
 import { exitCode, jsonReport, type Result, type Run, textReport } from "./grade/report.ts";
 
@@ -103,7 +111,7 @@ export async function grade(
       continue;
     }
     const started = performance.now();
-    let outcome = await check.run(ctx);
+    let outcome = await capped(check.run(ctx));
     if (check.settle) await new Promise((r) => setTimeout(r, check.settle));
     if (id !== "tcp.http" && !(await alive(ctx))) {
       diedAfter = id;
@@ -113,6 +121,25 @@ export async function grade(
   }
   for (const r of results) if (r.verdict === "NOT RUN") r.note = undefined;
   return { http, https, root, results, diedAfter, ms: 0 } satisfies Run;
+}
+
+/** No check may take longer than this, whatever its own deadlines say: the grader never hangs. */
+const CHECK_LIMIT_MS = 60_000;
+
+/** A check's outcome, or a FAIL once CHECK_LIMIT_MS has passed. */
+async function capped(work: Promise<Outcome>): Promise<Outcome> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<Outcome>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ verdict: "FAIL", got: `the check did not end in ${CHECK_LIMIT_MS} ms` }),
+      CHECK_LIMIT_MS,
+    );
+  });
+  try {
+    return await Promise.race([work, limit]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Writes the grader's own files under `root` and returns them with their sha256, and the paths
