@@ -46,9 +46,8 @@ export function explain(result: Result, text: Messages): string[] {
   const head = `${result.verdict.padEnd(4)} ${result.id}  ${check.title}`;
   if (result.verdict === "PASS") return [head];
   const note = result.note ? check.notes?.[result.note] ?? result.note : undefined;
-  if (result.verdict === "SKIP" || result.verdict === "NOT RUN") {
-    return [`${head} — ${note ?? (result.verdict === "SKIP" ? words.needsRoot : "")}`];
-  }
+  if (result.verdict === "NOT RUN") return [head];
+  if (result.verdict === "SKIP") return [`${head} — ${note ?? words.needsRoot}`];
   const lines = [head];
   if (result.sent) lines.push(`  ${words.sent.padEnd(5)} ${result.sent}`);
   if (result.got) lines.push(`  ${words.got.padEnd(5)} ${result.got}`);
