@@ -120,6 +120,13 @@ Deno.test("grade: every check has its sentences in messages.ts, and every senten
   assertEquals(Object.keys(MESSAGES.en.checks).sort(), [...ids].sort());
   assertEquals(new Set(ids).size, ids.length, "check ids are unique");
   for (const c of CHECKS) assert(MESSAGES.en.report.stages[c.stage], `stage ${c.stage} is named`);
+  for (const [lang, table] of Object.entries(MESSAGES)) { // a translation has every key of en
+    assertEquals(Object.keys(table.checks).sort(), [...ids].sort(), lang);
+    for (const id of ids) {
+      const notes = (t: typeof table) => Object.keys(t.checks[id].notes ?? {}).sort();
+      assertEquals(notes(table), notes(MESSAGES.en), `${lang}: the notes of ${id}`);
+    }
+  }
 });
 
 Deno.test("grade: a FAIL is explained in at most six lines: sent, got, want, rule, learn", () => {

@@ -16,6 +16,9 @@ export interface CheckText {
 
 /** The words of the report around the checks. */
 export interface ReportText {
+  grading: (http: string, https: string, root?: string) => string;
+  /** The total line's end: how long the run took. */
+  took: (seconds: string) => string;
   stages: Record<string, string>;
   sent: string;
   got: string;
@@ -26,10 +29,6 @@ export interface ReportText {
   needsRoot: string;
   total: (counts: string) => string;
   exitNote: string;
-  /** How a Got that is no response reads. */
-  closed: string;
-  timeout: (ms: number) => string;
-  nothing: string;
 }
 
 export interface Messages {
@@ -301,6 +300,8 @@ const en: Messages = {
     },
   },
   report: {
+    grading: (http, https, root) => `grading ${http} and ${https}${root ? ` (root ${root})` : ""}`,
+    took: (seconds) => ` in ${seconds} s`,
     stages: {
       connect: "connect (TCP)",
       tls: "TLS",
@@ -322,11 +323,287 @@ const en: Messages = {
     needsRoot: "needs --root (the grader writes its own files there)",
     total: (counts) => `total: ${counts}`,
     exitNote: "exit code 0 only when nothing FAILed and every check ran (WARNs are allowed)",
-    closed: "the connection closed without an answer",
-    timeout: (ms) => `no answer within ${ms} ms`,
-    nothing: "(nothing)",
+  },
+};
+
+const C_ONE_RECV_ZH = "C 语言：一次 recv() 不等于一个请求——要循环读到 \\r\\n\\r\\n";
+
+/** 中文：与 en 同一张表，同样的键；RFC 编号、函数名和 C 代码保持原样。 */
+const zh: Messages = {
+  checks: {
+    "tcp.http": {
+      title: "80 端口接受 TCP 连接",
+      rule: "RFC 9112 §9.1：HTTP/1.1 运行在客户端向服务器发起的 TCP 连接之上。",
+      learn: "LESSON.md 第 1 部分；C 语言：socket()、bind()（SO_REUSEADDR）、listen()、accept()",
+    },
+    "tcp.https": {
+      title: "443 端口接受 TCP 连接",
+      rule: "RFC 9110 §4.2.2：https 是 TLS 之上的 HTTP，TLS 之下是 TCP，默认端口 443。",
+      learn: "LESSON.md 第 1–2 部分；C 语言：第二个监听套接字，用单独的线程或 select()",
+    },
+    "tls.handshake": {
+      title: "443 端口完成 TLS 握手",
+      rule: "RFC 8446 §2：在任何 HTTP 字节之前，客户端和服务器先通过握手商定密钥。",
+      learn: "LESSON.md 第 1 部分；C 语言：SSL_CTX_use_certificate_file，accept() 之后 SSL_accept",
+    },
+    "tls.version": {
+      title: "TLS 1.2 或 1.3",
+      rule: "RFC 8996 §5：不得（MUST NOT）使用 TLS 1.0 和 1.1；RFC 9325 要求 1.2 或 1.3。",
+      learn: "LESSON.md 第 1 部分；C 语言：TLS_server_method()（不要用 TLSv1_server_method()）",
+      notes: { noOpenssl: "本机没有安装 openssl：未能检查握手细节。" },
+    },
+    "tls.certificate": {
+      title: "X.509 第 3 版证书",
+      rule: "RFC 5280 §4.1.2.1：主机名写在 subjectAltName 扩展里，只有 v3 证书才有扩展。",
+      learn:
+        "README.md（实验的证书）；deno task certs --key keys/cnlab.prikey --from keys/cnlab.cert",
+      notes: {
+        v1:
+          "实验给的 cnlab.crt 是 v1：Python 测试（verify=False）接受它，浏览器、curl 和 Deno 都拒绝。",
+      },
+    },
+    "tls.san": {
+      title: "证书的 subjectAltName 中写有该主机",
+      rule: "RFC 6125 §6.4.4 / RFC 9110 §4.3.4：客户端用 subjectAltName 匹配主机，而不是 CN。",
+      learn: "certs/make-cert.sh：-addext subjectAltName=IP:10.0.0.1",
+      notes: { missing: "浏览器会提示：此证书不属于这个主机。" },
+    },
+    "tls.alpn": {
+      title: "ALPN：http/1.1，或不协商",
+      rule: "RFC 7301 §3.2：服务器选定了哪个协议就必须讲哪个协议；h2 不是 HTTP/1.1。",
+      learn: "LESSON.md 第 1 部分（ALPN）；C 语言：本实验不设 ALPN 回调即可",
+      notes: { h2: "服务器选择了 h2；本评分程序只讲 HTTP/1.1。" },
+    },
+    "redirect.status": {
+      title: "80 端口回答 301",
+      rule: "RFC 9110 §15.4.2：301 Moved Permanently，新 URI 放在 Location 中；实验要求 301。",
+      learn: "LESSON.md 第 5 部分，redirectReply；C 语言：80 端口的线程对每个请求都这样回答",
+    },
+    "redirect.location": {
+      title: "Location 是同一个 URL 的 https 版本",
+      rule: "RFC 9110 §10.2.2：Location 给出客户端应改为请求的 URI。",
+      learn: 'LESSON.md 第 5 部分，httpsLocation；C 语言："https://" + 主机（去掉端口）+ 路径',
+    },
+    "redirect.query": {
+      title: "301 保留查询串",
+      rule: "RFC 3986 §3.4：查询串是 URI 的一部分；丢掉它就指向了另一个资源。",
+      learn: "httpsLocation；C 语言：完整复制 request-target，包括 ?query",
+    },
+    "redirect.host-port": {
+      title: "Host 带端口时，https 的 URL 不沿用 http 的端口",
+      rule: "RFC 9110 §7.2：Host 是 host[:port]；https 的 URL 需要 https 的端口，443 则省略。",
+      learn: "httpsLocation；C 语言：先在 ':' 处截断 Host，再拼 https 的 URL",
+    },
+    "redirect.absolute-form": {
+      title: "absolute-form 的请求目标同样被重定向",
+      rule: 'RFC 9112 §3.2.2："服务器必须（MUST）接受 absolute-form 的请求"。',
+      learn: 'LESSON.md 第 4 部分，parseRequestHead；C 语言：跳过路径前的 "http://host"',
+    },
+    "redirect.framing": {
+      title: "301 有明确的长度（Content-Length），或随后关闭连接",
+      rule: "RFC 9112 §6.3：没有 Content-Length 时，正文只有在服务器关闭连接时才结束。",
+      learn: "frameReply；C 语言：301 也要带 Content-Length: 0（或正文的长度）",
+    },
+    "files.index": {
+      title: "GET /index.html：200，字节完全一致",
+      rule: "RFC 9110 §15.3.1：200 OK 携带资源的表示；Content-Length 是它的字节数。",
+      learn: "LESSON.md 第 6–7 部分，fileReply；C 语言：先发文件大小，再恰好发那么多字节",
+      notes: { noRoot: "没有 --root 时只核对字节数与 Content-Length 是否一致。" },
+    },
+    "files.dir": {
+      title: "GET /dir/index.html：子目录中的文件",
+      rule: "RFC 9110 §4.1：路径指明资源；这里是根目录下的一个文件。",
+      learn: "LESSON.md 第 6 部分，resolveTarget",
+    },
+    "files.content-type": {
+      title: ".html 的 Content-Type 是 text/html",
+      rule: "RFC 9110 §8.3：发送方应当（SHOULD）发送 Content-Type；没有它浏览器可能不渲染。",
+      learn: "mediaType；C 语言：按扩展名查一张小表",
+    },
+    "files.text": {
+      title: "文本文件：字节与 Content-Length 完全一致",
+      rule: "RFC 9110 §8.6：Content-Length 是内容的字节数。",
+      learn: "LESSON.md 第 7 部分；C 语言：用 stat() 取得文件大小",
+    },
+    "files.binary": {
+      title: "含 NUL 字节的二进制文件：字节完全一致",
+      rule: "RFC 9110 §3.2：内容是一串八位字节；任何字节都可以，包括 0。",
+      learn: "LESSON.md 第 7 部分；C 语言：SSL_write 用 fread 返回的字节数，不要用 strlen",
+    },
+    "files.big": {
+      title: "大文件（几十 MB）：字节完全一致，且服务器不崩溃",
+      rule: "RFC 9110 §8.6：Content-Length 可以任意大；服务器应流式发送。",
+      learn:
+        "LESSON.md 第 7 部分（从磁盘流式发送）；C 语言：循环使用固定缓冲区，不要 char buf[size]",
+    },
+    "files.name": {
+      title: "文件名含空格和非 ASCII 字符（百分号编码）",
+      rule: "RFC 3986 §2.1：空格是 %20，é 在 UTF-8 中是 %C3%A9；服务器要先解码再 open()。",
+      learn: "resolveTarget；C 语言：fopen() 之前先解码 %XX",
+    },
+    "notfound.status": {
+      title: "不存在的文件回答 404",
+      rule: "RFC 9110 §15.5.5：没有该名字的文件时回答 404 Not Found。",
+      learn: "noFileReply；C 语言：fopen() == NULL → 404",
+    },
+    "notfound.framing": {
+      title: "404 有明确的长度：保持连接的客户端能收到下一个回答",
+      rule: "RFC 9112 §6.3：既无 Content-Length 又不关闭连接，客户端会一直等待正文结束。",
+      learn: "responseFraming；C 语言：每个回答都带 Content-Length，404 也一样",
+    },
+    "range.first-last": {
+      title: "Range: bytes=100-200 回答 206，含第 100 到第 200 字节（两端都包含）",
+      rule: "RFC 9110 §14.1.2：first-pos 和 last-pos 都包含在内：100-200 是 101 个字节。",
+      learn: "parseRange；C 语言：length = last - first + 1",
+      notes: { whole: "实验要求这里回答 206。" },
+    },
+    "range.content-range": {
+      title: "206 带有 Content-Range: bytes first-last/size",
+      rule: "RFC 9110 §15.3.7：单个部分的 206 必须（MUST）生成 Content-Range。",
+      learn: 'contentRange；C 语言："Content-Range: bytes %ld-%ld/%ld\\r\\n"',
+    },
+    "range.open": {
+      title: "Range: bytes=100- 一直到文件末尾",
+      rule: "RFC 9110 §14.1.2：没有 last-pos 的 int-range 表示文件的剩余部分。",
+      learn: "parseRange；C 语言：没有 last-pos → size - 1",
+      notes: { whole: "实验要求这里回答 206。" },
+    },
+    "range.suffix": {
+      title: "Range: bytes=-100 是最后 100 个字节",
+      rule: "RFC 9110 §14.1.2：suffix-range 表示文件的最后 N 个字节。",
+      learn: "parseRange；C 语言：sscanf(\"%ld-%ld\") 会把 -100 读成 first-pos：先判断 '-'",
+      notes: {
+        whole: "允许（服务器可以（MAY）忽略 Range，§14.2），但 VLC 就是这样请求文件末尾的。",
+      },
+    },
+    "range.clamped": {
+      title: "超出末尾的 last-pos 截到最后一个字节",
+      rule: "RFC 9110 §14.1.2：last-pos 大于等于长度时，表示文件的剩余部分。",
+      learn: "parseRange；C 语言：if (last >= size) last = size - 1",
+      notes: { whole: "允许（服务器可以（MAY）忽略 Range，§14.2）。" },
+    },
+    "range.unsatisfiable": {
+      title: "first-pos 等于文件大小：416，带 Content-Range: bytes */size",
+      rule:
+        "RFC 9110 §15.5.17：没有可满足的范围时回答 416；应当（SHOULD）带 Content-Range: bytes */size。",
+      learn: "unsatisfiedRange；C 语言：first >= size → 416，绝不能算出负的长度",
+      notes: {
+        whole: "允许（服务器可以（MAY）忽略 Range，§14.2），但 VLC 从 416 中得知文件大小。",
+        noContentRange: "416 没有 Content-Range: bytes */size（SHOULD）。",
+      },
+    },
+    "range.vlc": {
+      title: "VLC 的拖动：bytes=0-，断开连接，再请求 bytes=N-（If-Match）",
+      rule: "RFC 9110 §13.1.1：If-Match 与当前 ETag 相同则条件成立，照常回答 206。",
+      learn:
+        "LESSON.md 第 6 部分，evaluatePreconditions；C 语言：忽略 SIGPIPE（signal(SIGPIPE, SIG_IGN)）或使用 MSG_NOSIGNAL",
+      notes: { weak: "ETag 是弱的（W/）：VLC 去掉 W/，强比较于是失败（412）。" },
+    },
+    "head.no-body": {
+      title: "HEAD：与 GET 相同的头部，没有正文",
+      rule: "RFC 9110 §9.3.2：服务器对 HEAD 的响应中不得（MUST NOT）发送内容。",
+      learn: "frameReply；C 语言：如果方法是 HEAD，只发送头部",
+    },
+    "version.status-line": {
+      title: "HTTP/1.1 请求得到 HTTP/1.1 的状态行",
+      rule: "RFC 9110 §6.2：服务器应当（SHOULD）用它支持的最高次版本号回答：1.1。",
+      learn:
+        'LESSON.md 第 7 部分，responseHead；C 语言："HTTP/1.1 200 OK\\r\\n"；回答 HTTP/1.0 会结束长连接',
+    },
+    "version.http10": {
+      title: "不带 Host 的 HTTP/1.0：200，然后关闭连接",
+      rule: "RFC 9112 §9.3：没有 keep-alive 的 HTTP/1.0 连接不持久；1.0 中 Host 可省略。",
+      learn: "keepAlive，connectionFields；C 语言：回答 HTTP/1.0 请求后 close()",
+      notes: { open: "连接一直开着：读到连接结束为止的 1.0 客户端会一直等。" },
+    },
+    "keepalive.sequential": {
+      title: "一个连接上依次发送三个请求",
+      rule: "RFC 9112 §9.3：除非一方声明 Connection: close，HTTP/1.1 连接是持久的。",
+      learn: "LESSON.md 第 3 部分，keepAlive；C 语言：循环“读请求 → 写回答”，直到 EOF",
+      notes: { closed: "服务器回答一次后就关闭了连接，却没有发送 Connection: close。" },
+    },
+    "keepalive.pipelining": {
+      title: "一次写入三个流水线请求：按顺序得到三个回答",
+      rule: "RFC 9112 §9.3.2：服务器必须（MUST）按请求的顺序发送响应。",
+      learn: `LESSON.md 第 3 部分；${C_ONE_RECV_ZH}，并保留其后的字节`,
+      notes: { closed: "服务器回答一个就关闭了：允许，但更慢。" },
+    },
+    "robust.split": {
+      title: "请求头被拆成几个 TCP 段发送，中间有停顿",
+      rule: "RFC 9112 §2.1：消息在空行处结束，而不是在一次 read() 结束处。",
+      learn: `LESSON.md 第 4 部分，findHeadEnd；${C_ONE_RECV_ZH}`,
+    },
+    "robust.silent": {
+      title: "一个不说话的客户端不会挡住第二个客户端",
+      rule: "RFC 9112 §9.5：服务器可以让空闲连接超时，但同时必须继续服务其他连接。",
+      learn: "LESSON.md 第 2 部分（每个连接一个任务）；C 语言：每个连接一个线程，或用 select()",
+    },
+    "robust.many": {
+      title: "同时 30 个客户端都得到服务",
+      rule: "RFC 9112 §9.4：服务器应当（SHOULD）限制连接数，但上限要远高于一个班级的用量。",
+      learn:
+        "LESSON.md 第 2 部分、第 13 部分（连接上限）；C 语言：不要只留 10 个客户端的固定表，listen(fd, 128)",
+    },
+    "robust.vanish": {
+      title: "客户端在下载中途消失，服务器不崩溃",
+      rule: "RFC 9112 §9.6：任何一方都可以随时关闭连接；另一方必须能应对。",
+      learn: "LESSON.md 第 7 部分；C 语言：忽略 SIGPIPE 或使用 MSG_NOSIGNAL；写失败就停止",
+    },
+    "robust.garbage": {
+      title: "443 端口收到垃圾数据而不是 TLS 握手，服务器不崩溃",
+      rule: "RFC 8446 §6：握手失败只以一个警报结束该连接，仅此而已。",
+      learn: "LESSON.md 第 2 部分；C 语言：SSL_accept() <= 0 → 关闭这个套接字，绝不要 exit(1)",
+    },
+    "robust.long-url": {
+      title: "10 KB 的 URL 得到回答（414 或 404），服务器不崩溃",
+      rule: "RFC 9112 §3：请求目标超出服务器愿意解析的长度时，必须（MUST）回答 414。",
+      learn: "headTooLargeStatus；C 语言：每次复制到固定缓冲区都要限制长度",
+      notes: { silent: "连接被关闭，没有任何回答。" },
+    },
+    "robust.long-header": {
+      title: "8 KB 的头部字段得到回答，服务器不崩溃",
+      rule: "RFC 9110 §5.4：字段超出服务器愿意处理的大小时，必须（MUST）回答 4xx（431）。",
+      learn: `headTooLargeStatus；${C_ONE_RECV_ZH}`,
+      notes: { silent: "连接被关闭，没有任何回答。" },
+    },
+    "robust.traversal": {
+      title: "/../ 不会跳出根目录（不会返回 /etc/passwd）",
+      rule: "RFC 9110 §17.3：路径不得访问到所服务目录之外的文件。",
+      learn:
+        'LESSON.md 第 6 部分，resolveTarget，isInsideRoot；C 语言：拒绝 ".." 段，用 realpath()',
+    },
+    "robust.private-key": {
+      title: "不会返回服务器的私钥",
+      rule: "RFC 9110 §17.3（以及常识）：目录中的 TLS 私钥绝不能被 GET 到。",
+      learn: "LESSON.md 第 6 部分（正在使用的私钥）；C 语言：把密钥放在根目录之外，或拒绝访问它们",
+    },
+  },
+  report: {
+    grading: (http, https, root) => `评分：${http} 和 ${https}${root ? `（根目录 ${root}）` : ""}`,
+    took: (seconds) => `，用时 ${seconds} 秒`,
+    stages: {
+      connect: "连接（TCP）",
+      tls: "TLS",
+      redirect: "80 端口：301",
+      files: "443 端口：文件",
+      notfound: "404",
+      range: "Range",
+      head: "HEAD",
+      versions: "HTTP 版本",
+      keepalive: "长连接",
+      robust: "健壮性",
+    },
+    sent: "发送",
+    got: "收到",
+    want: "期望",
+    rule: "规则",
+    learn: "学习",
+    died: (check) => `服务器在 ${check} 之后崩溃：之后的检查没有运行`,
+    needsRoot: "需要 --root（评分程序在那里写入自己的测试文件）",
+    total: (counts) => `总计：${counts}`,
+    exitNote: "只有没有 FAIL 且每项检查都运行了，退出码才是 0（WARN 不影响）",
   },
 };
 
 /** The tables by language. A translation copies `en` and changes the strings only. */
-export const MESSAGES: Record<string, Messages> = { en };
+export const MESSAGES: Record<string, Messages> = { en, zh };

@@ -60,7 +60,7 @@ export function explain(result: Result, text: Messages): string[] {
 
 /** The whole report: the stages in order, each with its checks and a summary, then the total. */
 export function textReport(run: Run, text: Messages): string {
-  const out = [`grading ${run.http} and ${run.https}${run.root ? ` (root ${run.root})` : ""}`];
+  const out = [text.report.grading(run.http, run.https, run.root)];
   const stages = [...new Set(run.results.map((r) => r.stage))];
   for (const stage of stages) {
     const results = run.results.filter((r) => r.stage === stage);
@@ -71,10 +71,8 @@ export function textReport(run: Run, text: Messages): string {
     }
     out.push(`  → ${stage}: ${line(counts(results))}`);
   }
-  out.push(
-    "",
-    `${text.report.total(line(counts(run.results)))} in ${(run.ms / 1000).toFixed(1)} s`,
-  );
+  const took = text.report.took((run.ms / 1000).toFixed(1));
+  out.push("", `${text.report.total(line(counts(run.results)))}${took}`);
   out.push(`(${text.report.exitNote})`);
   return out.join("\n");
 }
