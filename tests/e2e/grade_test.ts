@@ -14,6 +14,7 @@ import { CHECKS } from "../grade/checks.ts";
 import { build, gradeClass, graderArgs, labRoot } from "../grade/class.ts";
 import { MESSAGES } from "../grade/messages.ts";
 import { explain, type Result } from "../grade/report.ts";
+import { Wire } from "../grade/wire.ts";
 import { PROJECT, startServer } from "./helpers.ts";
 
 const REQUIRED = Deno.env.get("LAB_REQUIRED") === "1" || Deno.env.get("REQUIRE_CLIENTS") === "1";
@@ -241,6 +242,26 @@ Deno.test("grade: with nothing listening, tcp.http and tcp.https FAIL and the re
   assertEquals(graded.results.slice(0, 2).map((r) => r.verdict), ["FAIL", "FAIL"]);
   assertEquals([...verdicts], ["NOT RUN"]);
   assertEquals(graded.code, 1);
+});
+
+Deno.test("grade: a server streaming a head that never ends is 'not a response' after 64 KB", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const serving = (async () => {
+    const conn = await listener.accept();
+    const garbage = new TextEncoder().encode("a".repeat(16 * 1024));
+    try {
+      await conn.write(new TextEncoder().encode("HTTP/1.1 200 OK\r\nX-Endless: "));
+      for (;;) await conn.write(garbage); // until the grader hangs up
+    } catch { /* it did */ }
+    conn.close();
+  })();
+  const wire = await Wire.open({ host: "127.0.0.1", port: listener.addr.port, tls: false });
+  await wire.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  const got = await wire.response("GET", 5000);
+  wire.close();
+  await serving;
+  listener.close();
+  assertEquals(got.kind === "invalid" && got.why, "no end of head in 64 KB");
 });
 
 /** The verdict (and what came back) of one check of a run. */

@@ -36,6 +36,11 @@ export class Timeout extends Error {}
 
 /** No byte for this long in the middle of a body: the server has stopped sending. */
 export const STALL_MS = 3000;
+/** A head that has not ended after this many bytes is no head: a server streaming garbage
+ * must not fill the grader's memory. */
+const MAX_HEAD = 64 * 1024;
+/** A body without Content-Length is read until close, but no further than this. */
+const MAX_UNFRAMED = 128 * 1024 * 1024;
 
 /** Runs `work` with a deadline; on timeout calls `onTimeout` (closing a socket makes a pending
  * read fail at once) and throws Timeout. */
@@ -126,6 +131,9 @@ export class Wire {
     const read = async (): Promise<Got> => {
       let answer = parseResponseHead(this.#view());
       while (answer.kind === "incomplete") {
+        if (this.#length > MAX_HEAD) {
+          return { kind: "invalid", bytes: this.#take(200), why: "no end of head in 64 KB" };
+        }
         if (!(await this.#fill())) return { kind: "closed", bytes: this.#take(Infinity) };
         answer = parseResponseHead(this.#view());
       }
@@ -138,7 +146,7 @@ export class Wire {
       const untilClose = framing.kind === "close" || framing.kind === "chunked";
       // In the body, a pause of STALL_MS means the server sent all it will: a body shorter
       // than its Content-Length (strlen() on binary data) is reported then, not at `ms`.
-      while (untilClose || this.#length < bodyEnd) {
+      while ((untilClose && this.#length < MAX_UNFRAMED) || this.#length < bodyEnd) {
         const more = await within(STALL_MS, this.#fill(), () => this.close()).catch((e) => {
           if (e instanceof Timeout) return false; // a stall: the body is what came
           throw e;
