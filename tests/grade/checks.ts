@@ -5,7 +5,16 @@
 // check's id. tests/grade.ts runs them in order with a liveness probe after each.
 
 import { parseContentRange } from "../../lib/client.ts";
-import { type Endpoint, errorText, exchange, field, type Got, sleep, Wire } from "./wire.ts";
+import {
+  connectTcp,
+  type Endpoint,
+  errorText,
+  exchange,
+  field,
+  type Got,
+  sleep,
+  Wire,
+} from "./wire.ts";
 
 /** PASS and FAIL as usual; WARN: a SHOULD, or a choice the RFC leaves open; SKIP: the check
  * needs something the run lacks (--root, openssl); NOT RUN: the server died before it. */
@@ -155,7 +164,7 @@ async function connectTls(ctx: Context): Promise<Outcome> {
   const sent = `TCP connect to ${hostname}:${port}`;
   let tcp: Deno.TcpConn;
   try {
-    tcp = await Deno.connect({ hostname, port });
+    tcp = await connectTcp(ctx.https);
   } catch (error) {
     ctx.tlsHandshake = { verdict: "NOT RUN", got: errorText(error) };
     return fail(sent, errorText(error));
@@ -673,7 +682,7 @@ async function robustSilent(ctx: Context): Promise<Outcome> {
     request("GET", "/index.html", ctx.httpsHost);
   let silent: Deno.Conn | undefined;
   try {
-    silent = await Deno.connect({ hostname: ctx.https.host, port: ctx.https.port });
+    silent = await connectTcp(ctx.https);
     await sleep(300);
     const got = await exchange(
       ctx.https,
@@ -748,8 +757,8 @@ async function robustGarbage(ctx: Context): Promise<Outcome> {
   const garbage = request("GET", "/", ctx.httpsHost);
   const sent = `TCP connect and close; then "${shownBytes(garbage)}" as a TLS ClientHello`;
   try {
-    (await Deno.connect({ hostname: ctx.https.host, port: ctx.https.port })).close();
-    const conn = await Deno.connect({ hostname: ctx.https.host, port: ctx.https.port });
+    (await connectTcp(ctx.https)).close();
+    const conn = await connectTcp(ctx.https);
     await conn.write(new TextEncoder().encode(garbage)).catch(() => 0);
     const reply = new Uint8Array(64);
     const timer = setTimeout(() => conn.close(), 2000);
@@ -859,7 +868,7 @@ export const CHECKS: Check[] = [
 export async function alive(ctx: Context): Promise<boolean> {
   if (ctx.tlsHandshake?.verdict !== "PASS") {
     try {
-      (await Deno.connect({ hostname: ctx.https.host, port: ctx.https.port })).close();
+      (await connectTcp(ctx.https)).close();
       return true;
     } catch {
       return false;

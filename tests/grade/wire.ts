@@ -59,6 +59,15 @@ export async function within<T>(ms: number, work: Promise<T>, onTimeout = () => 
   }
 }
 
+/** A plain TCP connection within `ms` (an address that drops SYNs would otherwise keep a
+ * connect waiting for minutes); a connect that outlives its deadline is closed when it ends. */
+export async function connectTcp(endpoint: Endpoint, ms = 5000): Promise<Deno.TcpConn> {
+  let timedOut = false;
+  const connecting = Deno.connect({ hostname: endpoint.host, port: endpoint.port });
+  connecting.then((c) => timedOut && c.close(), () => {});
+  return await within(ms, connecting, () => timedOut = true);
+}
+
 /** A connection to the server and the bytes read from it that no response has used yet. */
 export class Wire {
   #buffer = new Uint8Array(0);
