@@ -179,8 +179,9 @@ async function network(tag: string): Promise<{ h1: string; h2: string }> {
   return names;
 }
 
-/** The networks in use, so that Ctrl-C removes them too. */
+/** The networks and web roots in use, so that Ctrl-C removes them too. */
 const networks = new Set<{ h1: string; h2: string }>();
+const roots = new Set<string>();
 
 /** Ends every process still in the namespace (all ours: we started them), then deletes both. */
 async function removeNetwork(net: { h1: string; h2: string }): Promise<void> {
@@ -219,9 +220,11 @@ export async function gradeStudent(where: string, tag: string, bigMiB = 64): Pro
     return { ...empty, outcome: "no build", detail: lastLines(built.log), seconds: seconds() };
   }
   const root = await labRoot();
-  const net = await network(tag);
+  roots.add(root);
   let server: Deno.ChildProcess | undefined;
+  let net: { h1: string; h2: string } | undefined;
   try {
+    net = await network(tag);
     server = new Deno.Command("ip", {
       args: ["netns", "exec", net.h1, built.binary],
       cwd: root,
@@ -243,9 +246,10 @@ export async function gradeStudent(where: string, tag: string, bigMiB = 64): Pro
     }
     return rowOf(student, graded.stdout, seconds());
   } finally {
-    await removeNetwork(net); // ends the server too, and anything it started
+    if (net) await removeNetwork(net); // ends the server too, and anything it started
     await server?.status;
     await Deno.remove(root, { recursive: true });
+    roots.delete(root);
   }
 }
 
@@ -360,6 +364,7 @@ async function main(): Promise<number> {
   }
   Deno.addSignalListener("SIGINT", async () => {
     for (const net of [...networks]) await removeNetwork(net);
+    for (const root of roots) Deno.removeSync(root, { recursive: true });
     Deno.exit(130);
   });
   const rows = await gradeClass(
