@@ -78,7 +78,7 @@ Deno.test("grade messages: placeholders, RFC sections and names match between En
       );
     }
   }
-  assertEquals(zh.report.heading("http://h", "https://h"), "评测 http://h 和 https://h");
+  assertEquals(zh.report.grading("http://h", "https://h"), "评分：http://h 和 https://h");
 });
 
 Deno.test("grade messages: every check explains itself in Chinese, the labels aligned", () => {

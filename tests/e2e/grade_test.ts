@@ -1,8 +1,10 @@
 // tests/e2e/grade_test.ts — the grader (tests/grade.ts) can fail, and it is fair. Each server of
 // tests/grade/gallery/ has exactly one classic mistake, and the grader must report exactly that
 // one (the expected checks fail, with the expected words; all others pass or, after a crash,
-// are not run); the correct one, tinyhttps itself and nginx as the lab asks pass every check;
-// and grade:class grades a class from h2 against h1 in network namespaces. The C servers need
+// are not run); the checks that no single C mistake isolates are made to fail by other servers
+// (nothing listening, plain HTTP on 443, openssl s_server with TLS 1.1 or h2); the correct one,
+// tinyhttps itself and nginx as the lab asks pass every check; and grade:class grades a class
+// from h2 against h1 in network namespaces. The C servers need
 // gcc and libssl-dev, nginx needs nginx-light, the namespaces need root: each is skipped where
 // it is missing, unless LAB_REQUIRED=1 or REQUIRE_CLIENTS=1 (CI sets both, and installs them).
 
@@ -12,6 +14,7 @@ import { CHECKS } from "../grade/checks.ts";
 import { build, gradeClass, graderArgs, labRoot } from "../grade/class.ts";
 import { MESSAGES } from "../grade/messages.ts";
 import { explain, type Result } from "../grade/report.ts";
+import { Wire } from "../grade/wire.ts";
 import { PROJECT, startServer } from "./helpers.ts";
 
 const REQUIRED = Deno.env.get("LAB_REQUIRED") === "1" || Deno.env.get("REQUIRE_CLIENTS") === "1";
@@ -56,6 +59,19 @@ const GALLERY_EXPECTED: Record<string, { bad: Record<string, "FAIL" | "WARN">; s
   "redirect-port":     { bad: { "redirect.host-port": "FAIL" },                                   says: "cut Host at ':'" },
   "http10":            { bad: { "version.status-line": "WARN" },                                  says: "\"HTTP/1.1 200 OK\\r\\n\"" },
   "unframed-404":      { bad: { "notfound.framing": "FAIL" },                                     says: "Content-Length with every answer" },
+  "unframed-301":      { bad: { "redirect.framing": "FAIL" },                                     says: "Content-Length: 0" },
+  "no-redirect":       { bad: { "redirect.status": "FAIL", "redirect.location": "FAIL", "redirect.query": "FAIL", "redirect.host-port": "FAIL", "redirect.absolute-form": "FAIL" }, says: "answers every request so" },
+  "no-absolute-form":  { bad: { "redirect.absolute-form": "FAIL" },                               says: "skip \"http://host\"" },
+  "no-decode":         { bad: { "files.name": "WARN" },                                           says: "decode %XX" },
+  "one-type":          { bad: { "files.content-type": "WARN" },                                   says: "from the file extension" },
+  "404-as-200":        { bad: { "notfound.status": "FAIL" },                                      says: "fopen() == NULL → 404" },
+  "no-open-range":     { bad: { "range.open": "FAIL", "range.unsatisfiable": "WARN", "range.vlc": "FAIL" }, says: "no last-pos → size - 1" },
+  "no-clamp":          { bad: { "range.clamped": "FAIL" },                                        says: "if (last >= size) last = size - 1" },
+  "no-416":            { bad: { "range.unsatisfiable": "FAIL" },                                  says: "first >= size → 416" },
+  "head-body":         { bad: { "head.no-body": "FAIL" },                                         says: "send the head only" },
+  "http10-open":       { bad: { "version.http10": "WARN" },                                       says: "close() after the answer" },
+  "one-request":       { bad: { "keepalive.sequential": "WARN", "keepalive.pipelining": "WARN" }, says: "loop read request" },
+  "small-head":        { bad: { "robust.long-url": "FAIL", "robust.long-header": "FAIL" },        says: "bound every copy" },
 };
 
 interface Graded {
@@ -66,11 +82,17 @@ interface Graded {
 }
 
 /** Runs the grader as `deno task grade` does, with --json, and reads its answer. */
-async function grade(http: number, https: number, root: string): Promise<Graded> {
+async function grade(
+  http: number,
+  https: number,
+  root?: string,
+  extra: string[] = [],
+): Promise<Graded> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: graderArgs([
       ...["--http", `http://127.0.0.1:${http}`, "--https", `https://127.0.0.1:${https}`],
-      ...["--root", root, "--big-mb", BIG_MIB],
+      ...(root ? ["--root", root, "--big-mb", BIG_MIB] : []),
+      ...extra,
     ]),
     stdout: "piped",
     stderr: "piped",
@@ -99,6 +121,13 @@ Deno.test("grade: every check has its sentences in messages.ts, and every senten
   assertEquals(Object.keys(MESSAGES.en.checks).sort(), [...ids].sort());
   assertEquals(new Set(ids).size, ids.length, "check ids are unique");
   for (const c of CHECKS) assert(MESSAGES.en.report.stages[c.stage], `stage ${c.stage} is named`);
+  for (const [lang, table] of Object.entries(MESSAGES)) { // a translation has every key of en
+    assertEquals(Object.keys(table.checks).sort(), [...ids].sort(), lang);
+    for (const id of ids) {
+      const notes = (t: typeof table) => Object.keys(t.checks[id].notes ?? {}).sort();
+      assertEquals(notes(table), notes(MESSAGES.en), `${lang}: the notes of ${id}`);
+    }
+  }
 });
 
 Deno.test("grade: a FAIL is explained in at most six lines: sent, got, want, rule, learn", () => {
@@ -204,8 +233,110 @@ async function waitForPort(port: number): Promise<void> {
   throw new Error(`nothing listens on ${port}`);
 }
 
+// The checks that no single C mistake of the gallery isolates are shown to fail here.
+
+Deno.test("grade: with nothing listening, tcp.http and tcp.https FAIL and the rest is not run", async () => {
+  const [http, https] = freePorts();
+  const graded = await grade(http, https);
+  const verdicts = new Set(graded.results.slice(2).map((r) => r.verdict));
+  assertEquals(graded.results.slice(0, 2).map((r) => r.verdict), ["FAIL", "FAIL"]);
+  assertEquals([...verdicts], ["NOT RUN"]);
+  assertEquals(graded.code, 1);
+});
+
+Deno.test("grade: a server streaming a head that never ends is 'not a response' after 64 KB", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const serving = (async () => {
+    const conn = await listener.accept();
+    const garbage = new TextEncoder().encode("a".repeat(16 * 1024));
+    try {
+      await conn.write(new TextEncoder().encode("HTTP/1.1 200 OK\r\nX-Endless: "));
+      for (;;) await conn.write(garbage); // until the grader hangs up
+    } catch { /* it did */ }
+    conn.close();
+  })();
+  const wire = await Wire.open({ host: "127.0.0.1", port: listener.addr.port, tls: false });
+  await wire.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  const got = await wire.response("GET", 5000);
+  wire.close();
+  await serving;
+  listener.close();
+  assertEquals(got.kind === "invalid" && got.why, "no end of head in 64 KB");
+});
+
+/** The verdict (and what came back) of one check of a run. */
+const verdict = (g: Graded, id: string) => {
+  const r = g.results.find((r) => r.id === id);
+  return `${r?.verdict}: ${r?.got}`;
+};
+
+Deno.test("grade: tls.handshake FAILs where port 443 speaks plain HTTP, files.* where bytes differ", async () => {
+  const served = await labRoot(CERT, KEY);
+  const other = await labRoot(CERT, KEY); // the grader's --root: not what the server serves
+  await Deno.writeTextFile(join(other, "index.html"), "another page");
+  const server = await startServer(["--root", served]);
+  try {
+    const plain = await grade(server.httpPort, server.httpPort, undefined, ["--only", "tls"]);
+    assert(verdict(plain, "tls.handshake").startsWith("FAIL"), verdict(plain, "tls.handshake"));
+    const files = await grade(server.httpPort, server.httpsPort, other, ["--only", "files"]);
+    for (const id of ["files.index", "files.dir", "files.text", "files.binary", "files.big"]) {
+      assert(verdict(files, id).startsWith("FAIL"), `${id}: ${verdict(files, id)}`);
+    }
+  } finally {
+    await server.stop();
+    await Deno.remove(served, { recursive: true });
+    await Deno.remove(other, { recursive: true });
+  }
+});
+
+/** openssl s_server on a free port (with -www it answers any GET with a page of its own). */
+async function opensslServer(args: string[], check: (port: number) => Promise<void>) {
+  const [port] = freePorts();
+  const child = new Deno.Command("openssl", {
+    args: ["s_server", "-accept", `${port}`, "-cert", join(PROJECT, "certs/cert.pem")]
+      .concat(["-key", join(PROJECT, "certs/key.pem"), "-www", "-quiet", ...args]),
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  try {
+    await waitForPort(port);
+    await check(port);
+  } finally {
+    child.kill("SIGKILL");
+    await child.status;
+  }
+}
+
+Deno.test({
+  name: "grade: tls.version FAILs on TLS 1.1, tls.alpn WARNs when the server picks h2",
+  ignore: !have("openssl") && !REQUIRED,
+  fn: tlsByOpenssl,
+});
+
+async function tlsByOpenssl() {
+  await opensslServer(["-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0"], async (port) => {
+    const graded = await grade(port, port, undefined, ["--only", "tls"]);
+    assertEquals(verdict(graded, "tls.version"), "FAIL: TLSv1.1");
+  });
+  await opensslServer(["-alpn", "h2"], async (port) => {
+    const graded = await grade(port, port, undefined, ["--only", "tls.alpn"]);
+    assertEquals(verdict(graded, "tls.alpn"), "WARN: ALPN: h2");
+  });
+}
+
+Deno.test({
+  name:
+    "grade: robust.vanish finds the SIGPIPE that kills a server when no --root gives a big file",
+  ignore: (!have("gcc") || !HAVE_SSL_HEADERS) && !REQUIRED,
+  async fn() {
+    const graded = await gradeGallery("sigpipe", false);
+    assertEquals(graded.diedAfter, "robust.vanish");
+    assertEquals(verdict(graded, "robust.vanish").split(":")[0], "FAIL");
+  },
+});
+
 /** Builds one gallery server, runs it in a lab root on free ports, grades it, stops it. */
-async function gradeGallery(name: string): Promise<Graded> {
+async function gradeGallery(name: string, withRoot = true): Promise<Graded> {
   const { binary, log } = await build(join(GALLERY, name));
   if (binary === undefined) throw new Error(`${name} does not build: ${log}`);
   const root = await labRoot(CERT, KEY);
@@ -221,7 +352,7 @@ async function gradeGallery(name: string): Promise<Graded> {
     // one of the mistakes (exit-on-handshake) must first meet in robust.garbage.
     await waitForPort(http);
     await new Promise((r) => setTimeout(r, 100)); // both sockets listen before accept begins
-    return await grade(http, https, root);
+    return await grade(http, https, withRoot ? root : undefined);
   } finally {
     try {
       child.kill("SIGKILL");

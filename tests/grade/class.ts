@@ -179,8 +179,9 @@ async function network(tag: string): Promise<{ h1: string; h2: string }> {
   return names;
 }
 
-/** The networks in use, so that Ctrl-C removes them too. */
+/** The networks and web roots in use, so that Ctrl-C removes them too. */
 const networks = new Set<{ h1: string; h2: string }>();
+const roots = new Set<string>();
 
 /** Ends every process still in the namespace (all ours: we started them), then deletes both. */
 async function removeNetwork(net: { h1: string; h2: string }): Promise<void> {
@@ -208,7 +209,8 @@ async function listening(ns: string, ports: number[], ms: number): Promise<boole
 }
 
 /** One student, start to end: build, network, start, grade, stop, clean up. */
-export async function gradeStudent(folder: string, tag: string, bigMiB = 64): Promise<Row> {
+export async function gradeStudent(where: string, tag: string, bigMiB = 64): Promise<Row> {
+  const folder = Deno.realPathSync(where); // the server starts in its web root, not here
   const student = folder.split("/").filter((p) => p).at(-1)!;
   const started = performance.now();
   const seconds = () => Math.round((performance.now() - started) / 100) / 10;
@@ -218,23 +220,22 @@ export async function gradeStudent(folder: string, tag: string, bigMiB = 64): Pr
     return { ...empty, outcome: "no build", detail: lastLines(built.log), seconds: seconds() };
   }
   const root = await labRoot();
-  const net = await network(tag);
+  roots.add(root);
   let server: Deno.ChildProcess | undefined;
+  let net: { h1: string; h2: string } | undefined;
   try {
+    net = await network(tag);
     server = new Deno.Command("ip", {
       args: ["netns", "exec", net.h1, built.binary],
       cwd: root,
       stdin: "null",
-      stdout: "null",
-      stderr: "null",
+      stdout: "piped",
+      stderr: "piped",
     }).spawn();
+    const said = tail(server.stdout, server.stderr); // what the server prints, for the table
     if (!(await listening(net.h1, [80, 443], 5000))) {
-      return {
-        ...empty,
-        outcome: "no listen",
-        detail: "nothing on ports 80 and 443 within 5 s",
-        seconds: seconds(),
-      };
+      const detail = `nothing on ports 80 and 443 within 5 s; it said: ${lastLines(said.text)}`;
+      return { ...empty, outcome: "no listen", detail, seconds: seconds() };
     }
     const args = graderArgs(["--root", root, "--big-mb", `${bigMiB}`]);
     const graded = await run("ip", ["netns", "exec", net.h2, Deno.execPath(), ...args], {
@@ -245,10 +246,25 @@ export async function gradeStudent(folder: string, tag: string, bigMiB = 64): Pr
     }
     return rowOf(student, graded.stdout, seconds());
   } finally {
-    await removeNetwork(net); // ends the server too, and anything it started
+    if (net) await removeNetwork(net); // ends the server too, and anything it started
     await server?.status;
     await Deno.remove(root, { recursive: true });
+    roots.delete(root);
   }
+}
+
+/** Keeps reading a child's output (so that a chatty server never blocks on a full pipe), and
+ * keeps the last 2 KB of it. */
+function tail(...streams: ReadableStream<Uint8Array>[]): { text: string } {
+  const kept = { text: "" };
+  for (const stream of streams) {
+    (async () => {
+      for await (const chunk of stream) {
+        kept.text = (kept.text + decoder.decode(chunk)).slice(-2048);
+      }
+    })().catch(() => {});
+  }
+  return kept;
 }
 
 const lastLines = (text: string) => text.trim().split("\n").slice(-3).join(" / ").slice(0, 300);
@@ -348,6 +364,7 @@ async function main(): Promise<number> {
   }
   Deno.addSignalListener("SIGINT", async () => {
     for (const net of [...networks]) await removeNetwork(net);
+    for (const root of roots) Deno.removeSync(root, { recursive: true });
     Deno.exit(130);
   });
   const rows = await gradeClass(

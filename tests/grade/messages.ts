@@ -16,8 +16,9 @@ export interface CheckText {
 
 /** The words of the report around the checks. */
 export interface ReportText {
-  /** The first line: which server is graded. */
-  heading: (http: string, https: string, root?: string) => string;
+  grading: (http: string, https: string, root?: string) => string;
+  /** The total line's end: how long the run took. */
+  took: (seconds: string) => string;
   stages: Record<string, string>;
   sent: string;
   got: string;
@@ -27,13 +28,7 @@ export interface ReportText {
   died: (check: string) => string;
   needsRoot: string;
   total: (counts: string) => string;
-  /** How long the run took, after the total. */
-  took: (seconds: string) => string;
   exitNote: string;
-  /** How a Got that is no response reads. */
-  closed: string;
-  timeout: (ms: number) => string;
-  nothing: string;
 }
 
 export interface Messages {
@@ -305,8 +300,8 @@ const en: Messages = {
     },
   },
   report: {
-    heading: (http, https, root) =>
-      `grading ${http} and ${https}${root === undefined ? "" : ` (root ${root})`}`,
+    grading: (http, https, root) => `grading ${http} and ${https}${root ? ` (root ${root})` : ""}`,
+    took: (seconds) => ` in ${seconds} s`,
     stages: {
       connect: "connect (TCP)",
       tls: "TLS",
@@ -327,279 +322,267 @@ const en: Messages = {
     died: (check) => `the server died after ${check}: the checks after it were not run`,
     needsRoot: "needs --root (the grader writes its own files there)",
     total: (counts) => `total: ${counts}`,
-    took: (seconds) => ` in ${seconds} s`,
     exitNote: "exit code 0 only when nothing FAILed and every check ran (WARNs are allowed)",
-    closed: "the connection closed without an answer",
-    timeout: (ms) => `no answer within ${ms} ms`,
-    nothing: "(nothing)",
   },
 };
 
-const C_ONE_RECV_ZH = "在 C 中：一次 recv() 不是一个请求——循环读取，直到出现 \\r\\n\\r\\n";
+const C_ONE_RECV_ZH = "C 语言：一次 recv() 不等于一个请求——要循环读到 \\r\\n\\r\\n";
 
-/** The Chinese table (`--lang zh`, or a LANG such as zh_CN.UTF-8): the same ids and notes as
- * `en`. RFC sections, field names, C functions and lib/ function names stay as they are; the
- * LESSON parts are those of LESSON.zh.md, which has the same parts under the same numbers. */
+/** 中文：与 en 同一张表，同样的键；RFC 编号、函数名和 C 代码保持原样。 */
 const zh: Messages = {
   checks: {
     "tcp.http": {
       title: "80 端口接受 TCP 连接",
-      rule: "RFC 9112 §9.1：HTTP/1.1 运行在客户端向服务器打开的 TCP 连接之上。",
-      learn:
-        "LESSON.zh.md 第 1 部分；在 C 中：socket()、bind()（SO_REUSEADDR）、listen()、accept()",
+      rule: "RFC 9112 §9.1：HTTP/1.1 运行在客户端向服务器发起的 TCP 连接之上。",
+      learn: "LESSON.zh.md 第 1 部分；C 语言：socket()、bind()（SO_REUSEADDR）、listen()、accept()",
     },
     "tcp.https": {
       title: "443 端口接受 TCP 连接",
-      rule: "RFC 9110 §4.2.2：https 是 TLS 之上的 HTTP，TLS 又在 TCP 之上，默认端口是 443。",
-      learn: "LESSON.zh.md 第 1–2 部分；在 C 中：第二个监听套接字，用它自己的线程或 select()",
+      rule: "RFC 9110 §4.2.2：https 是 TLS 之上的 HTTP，TLS 之下是 TCP，默认端口 443。",
+      learn: "LESSON.zh.md 第 1–2 部分；C 语言：第二个监听套接字，用单独的线程或 select()",
     },
     "tls.handshake": {
       title: "443 端口完成 TLS 握手",
-      rule: "RFC 8446 §2：在任何 HTTP 字节之前，客户端和服务器先在握手中商定密钥。",
+      rule: "RFC 8446 §2：在任何 HTTP 字节之前，客户端和服务器先通过握手商定密钥。",
       learn:
-        "LESSON.zh.md 第 1 部分；在 C 中：SSL_CTX_use_certificate_file，accept() 之后 SSL_accept",
+        "LESSON.zh.md 第 1 部分；C 语言：SSL_CTX_use_certificate_file，accept() 之后 SSL_accept",
     },
     "tls.version": {
       title: "TLS 1.2 或 1.3",
       rule: "RFC 8996 §5：不得（MUST NOT）使用 TLS 1.0 和 1.1；RFC 9325 要求 1.2 或 1.3。",
-      learn: "LESSON.zh.md 第 1 部分；在 C 中：TLS_server_method()（绝不用 TLSv1_server_method()）",
-      notes: { noOpenssl: "这台机器上没有安装 openssl：没有检查握手的细节。" },
+      learn: "LESSON.zh.md 第 1 部分；C 语言：TLS_server_method()（不要用 TLSv1_server_method()）",
+      notes: { noOpenssl: "本机没有安装 openssl：未能检查握手细节。" },
     },
     "tls.certificate": {
-      title: "X.509 第 3 版（v3）证书",
-      rule: "RFC 5280 §4.1.2.1：主机的名字写在 subjectAltName 扩展中，而只有 v3 证书才有扩展。",
+      title: "X.509 第 3 版证书",
+      rule: "RFC 5280 §4.1.2.1：主机名写在 subjectAltName 扩展里，只有 v3 证书才有扩展。",
       learn:
         "README.zh.md（实验的证书）；deno task certs --key keys/cnlab.prikey --from keys/cnlab.cert",
       notes: {
         v1:
-          "实验的 cnlab.crt 是 v1：Python 测试（verify=False）接受它，浏览器、curl 和 Deno 都拒绝它。",
+          "实验给的 cnlab.crt 是 v1：Python 测试（verify=False）接受它，浏览器、curl 和 Deno 都拒绝。",
       },
     },
     "tls.san": {
-      title: "证书在 subjectAltName 中写明了主机",
-      rule:
-        "RFC 6125 §6.4.4 / RFC 9110 §4.3.4：客户端拿主机与 subjectAltName 比对，而不是与 CN 比对。",
+      title: "证书的 subjectAltName 中写有该主机",
+      rule: "RFC 6125 §6.4.4 / RFC 9110 §4.3.4：客户端用 subjectAltName 匹配主机，而不是 CN。",
       learn: "certs/make-cert.sh：-addext subjectAltName=IP:10.0.0.1",
-      notes: { missing: "浏览器会说这张证书不是这台主机的。" },
+      notes: { missing: "浏览器会提示：此证书不属于这个主机。" },
     },
     "tls.alpn": {
-      title: "ALPN：http/1.1，或者不协商",
-      rule: "RFC 7301 §3.2：服务器选定了哪个协议，就必须说那个协议；h2 不是 HTTP/1.1。",
-      learn: "LESSON.zh.md 第 1 部分（ALPN）；在 C 中：这个实验不设 ALPN 回调也可以",
-      notes: { h2: "服务器选择了 h2；这个评测程序只说 HTTP/1.1。" },
+      title: "ALPN：http/1.1，或不协商",
+      rule: "RFC 7301 §3.2：服务器选定了哪个协议就必须讲哪个协议；h2 不是 HTTP/1.1。",
+      learn: "LESSON.zh.md 第 1 部分（ALPN）；C 语言：本实验不设 ALPN 回调即可",
+      notes: { h2: "服务器选择了 h2；本评分程序只讲 HTTP/1.1。" },
     },
     "redirect.status": {
       title: "80 端口回答 301",
-      rule: "RFC 9110 §15.4.2：301 Moved Permanently，新的 URI 放在 Location 中；实验要求 301。",
-      learn: "LESSON.zh.md 第 5 部分，redirectReply；在 C 中：80 端口的线程对每个请求都这样回答",
+      rule: "RFC 9110 §15.4.2：301 Moved Permanently，新 URI 放在 Location 中；实验要求 301。",
+      learn: "LESSON.zh.md 第 5 部分，redirectReply；C 语言：80 端口的线程对每个请求都这样回答",
     },
     "redirect.location": {
-      title: "Location 是 https 上的同一个 URL",
-      rule: "RFC 9110 §10.2.2：Location 中是客户端应当改为请求的 URI。",
-      learn: 'LESSON.zh.md 第 5 部分，httpsLocation；在 C 中："https://" + 主机（不带端口）+ 路径',
+      title: "Location 是同一个 URL 的 https 版本",
+      rule: "RFC 9110 §10.2.2：Location 给出客户端应改为请求的 URI。",
+      learn: 'LESSON.zh.md 第 5 部分，httpsLocation；C 语言："https://" + 主机（去掉端口）+ 路径',
     },
     "redirect.query": {
-      title: "301 保留了查询串",
-      rule: "RFC 3986 §3.4：查询是 URI 的一部分；丢掉它，指的就是另一个资源了。",
-      learn: "httpsLocation；在 C 中：复制整个请求目标，包括 ?query",
+      title: "301 保留查询串",
+      rule: "RFC 3986 §3.4：查询串是 URI 的一部分；丢掉它就指向了另一个资源。",
+      learn: "httpsLocation；C 语言：完整复制 request-target，包括 ?query",
     },
     "redirect.host-port": {
-      title: "带端口的 Host：http 的端口不能带到 https 上",
-      rule: "RFC 9110 §7.2：Host 是 host[:port]；https 的 URL 要用 https 的端口，443 则不写端口。",
-      learn: "httpsLocation；在 C 中：构造 https 的 URL 之前，在 ':' 处截断 Host",
+      title: "Host 带端口时，https 的 URL 不沿用 http 的端口",
+      rule: "RFC 9110 §7.2：Host 是 host[:port]；https 的 URL 需要 https 的端口，443 则省略。",
+      learn: "httpsLocation；C 语言：先在 ':' 处截断 Host，再拼 https 的 URL",
     },
     "redirect.absolute-form": {
-      title: "绝对形式（absolute-form）的请求目标也被重定向",
-      rule:
-        'RFC 9112 §3.2.2："a server MUST accept the absolute-form in requests"（服务器必须（MUST）接受请求中的绝对形式）。',
-      learn: 'LESSON.zh.md 第 4 部分，parseRequestHead；在 C 中：在路径之前跳过 "http://host"',
+      title: "absolute-form 的请求目标同样被重定向",
+      rule: 'RFC 9112 §3.2.2："服务器必须（MUST）接受 absolute-form 的请求"。',
+      learn: 'LESSON.zh.md 第 4 部分，parseRequestHead；C 语言：跳过路径前的 "http://host"',
     },
     "redirect.framing": {
-      title: "301 标明了长度（Content-Length），否则就关闭连接",
-      rule: "RFC 9112 §6.3：没有 Content-Length 时，主体只在服务器关闭连接时才结束。",
-      learn: "frameReply；在 C 中：301 也要发送 Content-Length: 0（或主体的长度）",
+      title: "301 有明确的长度（Content-Length），或随后关闭连接",
+      rule: "RFC 9112 §6.3：没有 Content-Length 时，正文只有在服务器关闭连接时才结束。",
+      learn: "frameReply；C 语言：301 也要带 Content-Length: 0（或正文的长度）",
     },
     "files.index": {
       title: "GET /index.html：200，字节完全一致",
-      rule: "RFC 9110 §15.3.1：200 OK 携带表示（representation）；Content-Length 是它的字节数。",
-      learn: "LESSON.zh.md 第 6–7 部分，fileReply；在 C 中：先发送文件的大小，再发送恰好那么多字节",
-      notes: { noRoot: "没有 --root 时，只拿收到的字节数与 Content-Length 比较。" },
+      rule: "RFC 9110 §15.3.1：200 OK 携带资源的表示；Content-Length 是它的字节数。",
+      learn: "LESSON.zh.md 第 6–7 部分，fileReply；C 语言：先发文件大小，再恰好发那么多字节",
+      notes: { noRoot: "没有 --root 时只核对字节数与 Content-Length 是否一致。" },
     },
     "files.dir": {
-      title: "GET /dir/index.html：文件夹中的文件",
-      rule: "RFC 9110 §4.1：路径指明一个资源；这里是根目录下的一个文件。",
+      title: "GET /dir/index.html：子目录中的文件",
+      rule: "RFC 9110 §4.1：路径指明资源；这里是根目录下的一个文件。",
       learn: "LESSON.zh.md 第 6 部分，resolveTarget",
     },
     "files.content-type": {
       title: ".html 的 Content-Type 是 text/html",
-      rule: "RFC 9110 §8.3：发送方应当（SHOULD）发送 Content-Type；没有它，浏览器可能不显示页面。",
-      learn: "mediaType；在 C 中：一张由文件扩展名查类型的小表",
+      rule: "RFC 9110 §8.3：发送方应当（SHOULD）发送 Content-Type；没有它浏览器可能不渲染。",
+      learn: "mediaType；C 语言：按扩展名查一张小表",
     },
     "files.text": {
-      title: "文本文件：字节完全一致，Content-Length 正确",
+      title: "文本文件：字节与 Content-Length 完全一致",
       rule: "RFC 9110 §8.6：Content-Length 是内容的字节数。",
-      learn: "LESSON.zh.md 第 7 部分；在 C 中：用 stat() 取得文件的大小",
+      learn: "LESSON.zh.md 第 7 部分；C 语言：用 stat() 取得文件大小",
     },
     "files.binary": {
       title: "含 NUL 字节的二进制文件：字节完全一致",
-      rule: "RFC 9110 §3.2：内容是一串八位字节（octet）；任何字节都可以，包括零。",
-      learn: "LESSON.zh.md 第 7 部分；在 C 中：SSL_write 用 fread 返回的字节数，不用 strlen",
+      rule: "RFC 9110 §3.2：内容是一串八位字节；任何字节都可以，包括 0。",
+      learn: "LESSON.zh.md 第 7 部分；C 语言：SSL_write 用 fread 返回的字节数，不要用 strlen",
     },
     "files.big": {
-      title: "大文件（几十 MB）：字节完全一致，服务器也没有死掉",
-      rule: "RFC 9110 §8.6：Content-Length 可以是任意大小；服务器以流的方式发送它。",
+      title: "大文件（几十 MB）：字节完全一致，且服务器不崩溃",
+      rule: "RFC 9110 §8.6：Content-Length 可以任意大；服务器应流式发送。",
       learn:
-        "LESSON.zh.md 第 7 部分（从磁盘流式发送）；在 C 中：在循环中使用固定大小的缓冲区，不用 char buf[size]",
+        "LESSON.zh.md 第 7 部分（从磁盘流式发送）；C 语言：循环使用固定缓冲区，不要 char buf[size]",
     },
     "files.name": {
       title: "文件名含空格和非 ASCII 字符（百分号编码）",
-      rule: "RFC 3986 §2.1：空格是 %20，é 的 UTF-8 编码是 %C3%A9；服务器在 open() 之前先解码。",
-      learn: "resolveTarget；在 C 中：fopen() 之前先解码 %XX",
+      rule: "RFC 3986 §2.1：空格是 %20，é 在 UTF-8 中是 %C3%A9；服务器要先解码再 open()。",
+      learn: "resolveTarget；C 语言：fopen() 之前先解码 %XX",
     },
     "notfound.status": {
-      title: "不存在的文件是 404",
-      rule: "RFC 9110 §15.5.5：没有哪个文件叫这个名字时，回答 404 Not Found。",
-      learn: "noFileReply；在 C 中：fopen() == NULL → 404",
+      title: "不存在的文件回答 404",
+      rule: "RFC 9110 §15.5.5：没有该名字的文件时回答 404 Not Found。",
+      learn: "noFileReply；C 语言：fopen() == NULL → 404",
     },
     "notfound.framing": {
-      title: "404 标明了长度：保持连接的客户端能收到下一个回答",
-      rule: "RFC 9112 §6.3：没有 Content-Length，也不关闭连接：客户端会永远等待主体结束。",
-      learn: "responseFraming；在 C 中：每个回答都带 Content-Length，404 也不例外",
+      title: "404 有明确的长度：保持连接的客户端能收到下一个回答",
+      rule: "RFC 9112 §6.3：既无 Content-Length 又不关闭连接，客户端会一直等待正文结束。",
+      learn: "responseFraming；C 语言：每个回答都带 Content-Length，404 也一样",
     },
     "range.first-last": {
-      title: "Range: bytes=100-200 是 206，带第 100 到第 200 字节，两端都包括",
+      title: "Range: bytes=100-200 回答 206，含第 100 到第 200 字节（两端都包含）",
       rule: "RFC 9110 §14.1.2：first-pos 和 last-pos 都包含在内：100-200 是 101 个字节。",
-      learn: "parseRange；在 C 中：length = last - first + 1",
+      learn: "parseRange；C 语言：length = last - first + 1",
       notes: { whole: "实验要求这里回答 206。" },
     },
     "range.content-range": {
       title: "206 带有 Content-Range: bytes first-last/size",
-      rule: "RFC 9110 §15.3.7：只有一个部分的 206 必须（MUST）生成 Content-Range。",
-      learn: 'contentRange；在 C 中："Content-Range: bytes %ld-%ld/%ld\\r\\n"',
+      rule: "RFC 9110 §15.3.7：单个部分的 206 必须（MUST）生成 Content-Range。",
+      learn: 'contentRange；C 语言："Content-Range: bytes %ld-%ld/%ld\\r\\n"',
     },
     "range.open": {
       title: "Range: bytes=100- 一直到文件末尾",
-      rule: "RFC 9110 §14.1.2：没有 last-pos 的 int-range 是文件的其余部分。",
-      learn: "parseRange；在 C 中：没有 last-pos → size - 1",
+      rule: "RFC 9110 §14.1.2：没有 last-pos 的 int-range 表示文件的剩余部分。",
+      learn: "parseRange；C 语言：没有 last-pos → size - 1",
       notes: { whole: "实验要求这里回答 206。" },
     },
     "range.suffix": {
       title: "Range: bytes=-100 是最后 100 个字节",
-      rule: "RFC 9110 §14.1.2：suffix-range（后缀范围）是文件的最后 N 个字节。",
-      learn: "parseRange；在 C 中：sscanf(\"%ld-%ld\") 会把 -100 读成 first-pos：先检查 '-'",
+      rule: "RFC 9110 §14.1.2：suffix-range 表示文件的最后 N 个字节。",
+      learn: "parseRange；C 语言：sscanf(\"%ld-%ld\") 会把 -100 读成 first-pos：先判断 '-'",
       notes: {
-        whole: "允许（服务器可以（MAY）忽略 Range，§14.2），但 VLC 正是这样请求文件末尾的。",
+        whole: "允许（服务器可以（MAY）忽略 Range，§14.2），但 VLC 就是这样请求文件末尾的。",
       },
     },
     "range.clamped": {
       title: "超出末尾的 last-pos 截到最后一个字节",
-      rule: "RFC 9110 §14.1.2：last-pos 等于或超过末尾，表示文件的其余部分。",
-      learn: "parseRange；在 C 中：if (last >= size) last = size - 1",
+      rule: "RFC 9110 §14.1.2：last-pos 大于等于长度时，表示文件的剩余部分。",
+      learn: "parseRange；C 语言：if (last >= size) last = size - 1",
       notes: { whole: "允许（服务器可以（MAY）忽略 Range，§14.2）。" },
     },
     "range.unsatisfiable": {
       title: "first-pos 等于文件大小：416，带 Content-Range: bytes */size",
       rule:
-        "RFC 9110 §15.5.17：没有能满足的范围时回答 416；它应当（SHOULD）带 Content-Range: bytes */size。",
-      learn: "unsatisfiedRange；在 C 中：first >= size → 416，长度绝不能是负数",
+        "RFC 9110 §15.5.17：没有可满足的范围时回答 416；应当（SHOULD）带 Content-Range: bytes */size。",
+      learn: "unsatisfiedRange；C 语言：first >= size → 416，绝不能算出负的长度",
       notes: {
-        whole: "允许（服务器可以（MAY）忽略 Range，§14.2），但 VLC 要从 416 得知文件的大小。",
-        noContentRange: "416 没有带 Content-Range: bytes */size（这是一条 SHOULD）。",
+        whole: "允许（服务器可以（MAY）忽略 Range，§14.2），但 VLC 从 416 中得知文件大小。",
+        noContentRange: "416 没有 Content-Range: bytes */size（SHOULD）。",
       },
     },
     "range.vlc": {
-      title: "VLC 的拖动：bytes=0-，断开连接，然后 bytes=N-（If-Match）",
-      rule: "RFC 9110 §13.1.1：If-Match 带着当前的 ETag 时条件为真；照常回答 206。",
+      title: "VLC 的拖动：bytes=0-，断开连接，再请求 bytes=N-（If-Match）",
+      rule: "RFC 9110 §13.1.1：If-Match 与当前 ETag 相同则条件成立，照常回答 206。",
       learn:
-        "LESSON.zh.md 第 6 部分，evaluatePreconditions；在 C 中：忽略 SIGPIPE（signal(SIGPIPE, SIG_IGN)）或者使用 MSG_NOSIGNAL",
-      notes: {
-        weak: "ETag 是弱的（W/）：VLC 去掉 W/ 之后做强比较，于是失败（412）。",
-      },
+        "LESSON.zh.md 第 6 部分，evaluatePreconditions；C 语言：忽略 SIGPIPE（signal(SIGPIPE, SIG_IGN)）或使用 MSG_NOSIGNAL",
+      notes: { weak: "ETag 是弱的（W/）：VLC 去掉 W/，强比较于是失败（412）。" },
     },
     "head.no-body": {
-      title: "HEAD：GET 的首部，没有主体",
-      rule: "RFC 9110 §9.3.2：服务器不得（MUST NOT）在对 HEAD 的响应中发送内容。",
-      learn: "frameReply；在 C 中：if (method is HEAD) 只发送首部",
+      title: "HEAD：与 GET 相同的头部，没有正文",
+      rule: "RFC 9110 §9.3.2：服务器对 HEAD 的响应中不得（MUST NOT）发送内容。",
+      learn: "frameReply；C 语言：如果方法是 HEAD，只发送头部",
     },
     "version.status-line": {
-      title: "HTTP/1.1 的请求得到 HTTP/1.1 的状态行",
+      title: "HTTP/1.1 请求得到 HTTP/1.1 的状态行",
       rule: "RFC 9110 §6.2：服务器应当（SHOULD）用它支持的最高次版本号回答：1.1。",
       learn:
-        'LESSON.zh.md 第 7 部分，responseHead；在 C 中："HTTP/1.1 200 OK\\r\\n"；HTTP/1.0 的回答会结束 keep-alive',
+        'LESSON.zh.md 第 7 部分，responseHead；C 语言："HTTP/1.1 200 OK\\r\\n"；回答 HTTP/1.0 会结束长连接',
     },
     "version.http10": {
       title: "不带 Host 的 HTTP/1.0：200，然后关闭连接",
-      rule:
-        "RFC 9112 §9.3：没有 keep-alive 时，HTTP/1.0 的连接不是持久的；在 1.0 中 Host 可以不写。",
-      learn: "keepAlive、connectionFields；在 C 中：回答了 HTTP/1.0 的请求之后 close()",
-      notes: { open: "连接一直开着：一个读到结尾为止的 1.0 客户端会一直等下去。" },
+      rule: "RFC 9112 §9.3：没有 keep-alive 的 HTTP/1.0 连接不持久；1.0 中 Host 可省略。",
+      learn: "keepAlive，connectionFields；C 语言：回答 HTTP/1.0 请求后 close()",
+      notes: { open: "连接一直开着：读到连接结束为止的 1.0 客户端会一直等。" },
     },
     "keepalive.sequential": {
-      title: "一个连接上先后发送三个请求",
-      rule: "RFC 9112 §9.3：HTTP/1.1 的连接是持久的，除非有一方说了 Connection: close。",
-      learn: "LESSON.zh.md 第 3 部分，keepAlive；在 C 中：循环读请求 → 写回答，直到 EOF",
-      notes: { closed: "服务器回答了一次就关闭了连接，而请求中并没有 Connection: close。" },
+      title: "一个连接上依次发送三个请求",
+      rule: "RFC 9112 §9.3：除非一方声明 Connection: close，HTTP/1.1 连接是持久的。",
+      learn: "LESSON.zh.md 第 3 部分，keepAlive；C 语言：循环“读请求 → 写回答”，直到 EOF",
+      notes: { closed: "服务器回答一次后就关闭了连接，却没有发送 Connection: close。" },
     },
     "keepalive.pipelining": {
-      title: "一次写入三个管线化的请求：三个回答，顺序不变",
+      title: "一次写入三个流水线请求：按顺序得到三个回答",
       rule: "RFC 9112 §9.3.2：服务器必须（MUST）按请求的顺序发送响应。",
-      learn: `LESSON.zh.md 第 3 部分；${C_ONE_RECV_ZH}，并留下它之后的字节`,
-      notes: { closed: "服务器回答了一个就关闭了连接：允许，但更慢。" },
+      learn: `LESSON.zh.md 第 3 部分；${C_ONE_RECV_ZH}，并保留其后的字节`,
+      notes: { closed: "服务器回答一个就关闭了：允许，但更慢。" },
     },
     "robust.split": {
-      title: "首部被分成几个 TCP 报文段，中间还有停顿",
-      rule: "RFC 9112 §2.1：报文在它的空行处结束，而不是在一次 read() 结束的地方。",
+      title: "请求头被拆成几个 TCP 段发送，中间有停顿",
+      rule: "RFC 9112 §2.1：消息在空行处结束，而不是在一次 read() 结束处。",
       learn: `LESSON.zh.md 第 4 部分，findHeadEnd；${C_ONE_RECV_ZH}`,
     },
     "robust.silent": {
       title: "一个不说话的客户端不会挡住第二个客户端",
-      rule: "RFC 9112 §9.5：服务器可以让空闲的连接超时，但在此期间必须为其他连接服务。",
-      learn: "LESSON.zh.md 第 2 部分（每个连接一个任务）；在 C 中：每个连接一个线程，或者 select()",
+      rule: "RFC 9112 §9.5：服务器可以让空闲连接超时，但同时必须继续服务其他连接。",
+      learn: "LESSON.zh.md 第 2 部分（每个连接一个任务）；C 语言：每个连接一个线程，或用 select()",
     },
     "robust.many": {
-      title: "同时连接的 30 个客户端都得到服务",
-      rule: "RFC 9112 §9.4：服务器应当（SHOULD）限制连接数，但上限要远高于一个班级同时打开的连接。",
+      title: "同时 30 个客户端都得到服务",
+      rule: "RFC 9112 §9.4：服务器应当（SHOULD）限制连接数，但上限要远高于一个班级的用量。",
       learn:
-        "LESSON.zh.md 第 2 部分、第 13 部分（连接数上限）；在 C 中：不要用只能放 10 个客户端的固定表，listen(fd, 128)",
+        "LESSON.zh.md 第 2 部分、第 13 部分（连接上限）；C 语言：不要只留 10 个客户端的固定表，listen(fd, 128)",
     },
     "robust.vanish": {
-      title: "下载中途消失的客户端不会让服务器死掉",
-      rule: "RFC 9112 §9.6：任何一方都可以随时关闭连接；另一方必须能应付。",
-      learn: "LESSON.zh.md 第 7 部分；在 C 中：忽略 SIGPIPE 或者使用 MSG_NOSIGNAL；写失败就停止",
+      title: "客户端在下载中途消失，服务器不崩溃",
+      rule: "RFC 9112 §9.6：任何一方都可以随时关闭连接；另一方必须能应对。",
+      learn: "LESSON.zh.md 第 7 部分；C 语言：忽略 SIGPIPE 或使用 MSG_NOSIGNAL；写失败就停止",
     },
     "robust.garbage": {
-      title: "443 端口收到垃圾数据而不是 TLS 握手，服务器不会死掉",
-      rule: "RFC 8446 §6：失败的握手以一个告警（alert）结束那个连接，仅此而已。",
-      learn: "LESSON.zh.md 第 2 部分；在 C 中：SSL_accept() <= 0 → 关闭那个套接字，绝不 exit(1)",
+      title: "443 端口收到垃圾数据而不是 TLS 握手，服务器不崩溃",
+      rule: "RFC 8446 §6：握手失败只以一个警报结束该连接，仅此而已。",
+      learn: "LESSON.zh.md 第 2 部分；C 语言：SSL_accept() <= 0 → 关闭这个套接字，绝不要 exit(1)",
     },
     "robust.long-url": {
-      title: "10 KB 的 URL 得到回答（414 或 404），服务器也没有死掉",
-      rule: "RFC 9112 §3：请求目标比服务器能解析的更长时，必须（MUST）回答 414（URI Too Long）。",
-      learn: "headTooLargeStatus；在 C 中：每次复制到固定大小的缓冲区时都要限定长度",
-      notes: { silent: "连接关闭了，没有任何回答。" },
+      title: "10 KB 的 URL 得到回答（414 或 404），服务器不崩溃",
+      rule: "RFC 9112 §3：请求目标超出服务器愿意解析的长度时，必须（MUST）回答 414。",
+      learn: "headTooLargeStatus；C 语言：每次复制到固定缓冲区都要限制长度",
+      notes: { silent: "连接被关闭，没有任何回答。" },
     },
     "robust.long-header": {
-      title: "8 KB 的首部字段得到回答，服务器也没有死掉",
-      rule: "RFC 9110 §5.4：字段大于服务器愿意处理的大小时，必须（MUST）回答一个 4xx（431）。",
+      title: "8 KB 的头部字段得到回答，服务器不崩溃",
+      rule: "RFC 9110 §5.4：字段超出服务器愿意处理的大小时，必须（MUST）回答 4xx（431）。",
       learn: `headTooLargeStatus；${C_ONE_RECV_ZH}`,
-      notes: { silent: "连接关闭了，没有任何回答。" },
+      notes: { silent: "连接被关闭，没有任何回答。" },
     },
     "robust.traversal": {
-      title: "/../ 绝不会离开根目录（不提供 /etc/passwd）",
-      rule: "RFC 9110 §17.3：路径不能到达所提供的文件夹之外的文件。",
+      title: "/../ 不会跳出根目录（不会返回 /etc/passwd）",
+      rule: "RFC 9110 §17.3：路径不得访问到所服务目录之外的文件。",
       learn:
-        'LESSON.zh.md 第 6 部分，resolveTarget、isInsideRoot；在 C 中：拒绝 ".." 段，realpath()',
+        'LESSON.zh.md 第 6 部分，resolveTarget，isInsideRoot；C 语言：拒绝 ".." 段，用 realpath()',
     },
     "robust.private-key": {
-      title: "不提供服务器的私钥",
-      rule: "RFC 9110 §17.3（以及常识）：文件夹中的 TLS 私钥绝不能是一个可以 GET 的文件。",
+      title: "不会返回服务器的私钥",
+      rule: "RFC 9110 §17.3（以及常识）：目录中的 TLS 私钥绝不能被 GET 到。",
       learn:
-        "LESSON.zh.md 第 6 部分（正在使用的私钥）；在 C 中：把私钥放在根目录之外，或者拒绝提供它",
+        "LESSON.zh.md 第 6 部分（正在使用的私钥）；C 语言：把密钥放在根目录之外，或拒绝访问它们",
     },
   },
   report: {
-    heading: (http, https, root) =>
-      `评测 ${http} 和 ${https}${root === undefined ? "" : `（根目录 ${root}）`}`,
+    grading: (http, https, root) => `评分：${http} 和 ${https}${root ? `（根目录 ${root}）` : ""}`,
+    took: (seconds) => `，用时 ${seconds} 秒`,
     stages: {
       connect: "连接（TCP）",
       tls: "TLS",
@@ -609,7 +592,7 @@ const zh: Messages = {
       range: "Range",
       head: "HEAD",
       versions: "HTTP 版本",
-      keepalive: "keep-alive（持久连接）",
+      keepalive: "长连接",
       robust: "健壮性",
     },
     sent: "发送",
@@ -617,14 +600,10 @@ const zh: Messages = {
     want: "期望",
     rule: "规则",
     learn: "学习",
-    died: (check) => `服务器在 ${check} 之后死掉了：它之后的检查都没有运行`,
-    needsRoot: "需要 --root（评测程序要在那里写入它自己的文件）",
+    died: (check) => `服务器在 ${check} 之后崩溃：之后的检查没有运行`,
+    needsRoot: "需要 --root（评分程序在那里写入自己的测试文件）",
     total: (counts) => `总计：${counts}`,
-    took: (seconds) => `，用时 ${seconds} 秒`,
-    exitNote: "只有没有任何 FAIL、并且每项检查都运行了，退出码才是 0；WARN 是允许的",
-    closed: "连接关闭了，没有任何回答",
-    timeout: (ms) => `${ms} ms 内没有回答`,
-    nothing: "（没有）",
+    exitNote: "只有没有 FAIL 且每项检查都运行了，退出码才是 0（WARN 不影响）",
   },
 };
 

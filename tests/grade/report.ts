@@ -46,9 +46,8 @@ export function explain(result: Result, text: Messages): string[] {
   const head = `${result.verdict.padEnd(4)} ${result.id}  ${check.title}`;
   if (result.verdict === "PASS") return [head];
   const note = result.note ? check.notes?.[result.note] ?? result.note : undefined;
-  if (result.verdict === "SKIP" || result.verdict === "NOT RUN") {
-    return [`${head} — ${note ?? (result.verdict === "SKIP" ? words.needsRoot : "")}`];
-  }
+  if (result.verdict === "NOT RUN") return [head];
+  if (result.verdict === "SKIP") return [`${head} — ${note ?? words.needsRoot}`];
   const lines = [head];
   if (result.sent) lines.push(`  ${words.sent.padEnd(5)} ${result.sent}`);
   if (result.got) lines.push(`  ${words.got.padEnd(5)} ${result.got}`);
@@ -61,7 +60,7 @@ export function explain(result: Result, text: Messages): string[] {
 
 /** The whole report: the stages in order, each with its checks and a summary, then the total. */
 export function textReport(run: Run, text: Messages): string {
-  const out = [text.report.heading(run.http, run.https, run.root || undefined)];
+  const out = [text.report.grading(run.http, run.https, run.root)];
   const stages = [...new Set(run.results.map((r) => r.stage))];
   for (const stage of stages) {
     const results = run.results.filter((r) => r.stage === stage);
@@ -72,10 +71,8 @@ export function textReport(run: Run, text: Messages): string {
     }
     out.push(`  → ${stage}: ${line(counts(results))}`);
   }
-  out.push(
-    "",
-    text.report.total(line(counts(run.results))) + text.report.took((run.ms / 1000).toFixed(1)),
-  );
+  const took = text.report.took((run.ms / 1000).toFixed(1));
+  out.push("", `${text.report.total(line(counts(run.results)))}${took}`);
   out.push(`(${text.report.exitNote})`);
   return out.join("\n");
 }

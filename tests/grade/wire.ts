@@ -19,7 +19,14 @@ export interface Endpoint {
 
 /** What one read of a response gave: a whole response, or how it went wrong. */
 export type Got =
-  | { kind: "response"; head: ResponseHead; body: Uint8Array; framing: ResponseFraming }
+  | {
+    kind: "response";
+    head: ResponseHead;
+    body: Uint8Array;
+    framing: ResponseFraming;
+    /** False if the body stopped short of its Content-Length (the server stalled or closed). */
+    complete: boolean;
+  }
   | { kind: "closed"; bytes: Uint8Array } // the server closed before a whole head
   | { kind: "timeout"; bytes: Uint8Array; head?: ResponseHead } // nothing more came in time
   | { kind: "invalid"; bytes: Uint8Array; why: string } // the bytes are no response
@@ -29,6 +36,11 @@ export class Timeout extends Error {}
 
 /** No byte for this long in the middle of a body: the server has stopped sending. */
 export const STALL_MS = 3000;
+/** A head that has not ended after this many bytes is no head: a server streaming garbage
+ * must not fill the grader's memory. */
+const MAX_HEAD = 64 * 1024;
+/** A body without Content-Length is read until close, but no further than this. */
+const MAX_UNFRAMED = 128 * 1024 * 1024;
 
 /** Runs `work` with a deadline; on timeout calls `onTimeout` (closing a socket makes a pending
  * read fail at once) and throws Timeout. */
@@ -45,6 +57,15 @@ export async function within<T>(ms: number, work: Promise<T>, onTimeout = () => 
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** A plain TCP connection within `ms` (an address that drops SYNs would otherwise keep a
+ * connect waiting for minutes); a connect that outlives its deadline is closed when it ends. */
+export async function connectTcp(endpoint: Endpoint, ms = 5000): Promise<Deno.TcpConn> {
+  let timedOut = false;
+  const connecting = Deno.connect({ hostname: endpoint.host, port: endpoint.port });
+  connecting.then((c) => timedOut && c.close(), () => {});
+  return await within(ms, connecting, () => timedOut = true);
 }
 
 /** A connection to the server and the bytes read from it that no response has used yet. */
@@ -119,6 +140,9 @@ export class Wire {
     const read = async (): Promise<Got> => {
       let answer = parseResponseHead(this.#view());
       while (answer.kind === "incomplete") {
+        if (this.#length > MAX_HEAD) {
+          return { kind: "invalid", bytes: this.#take(200), why: "no end of head in 64 KB" };
+        }
         if (!(await this.#fill())) return { kind: "closed", bytes: this.#take(Infinity) };
         answer = parseResponseHead(this.#view());
       }
@@ -131,7 +155,7 @@ export class Wire {
       const untilClose = framing.kind === "close" || framing.kind === "chunked";
       // In the body, a pause of STALL_MS means the server sent all it will: a body shorter
       // than its Content-Length (strlen() on binary data) is reported then, not at `ms`.
-      while (untilClose || this.#length < bodyEnd) {
+      while ((untilClose && this.#length < MAX_UNFRAMED) || this.#length < bodyEnd) {
         const more = await within(STALL_MS, this.#fill(), () => this.close()).catch((e) => {
           if (e instanceof Timeout) return false; // a stall: the body is what came
           throw e;
@@ -139,7 +163,8 @@ export class Wire {
         if (!more) break;
       }
       const whole = this.#take(untilClose ? Infinity : bodyEnd);
-      return { kind: "response", head, body: whole.slice(head.length), framing };
+      const complete = untilClose || whole.length === bodyEnd;
+      return { kind: "response", head, body: whole.slice(head.length), framing, complete };
     };
     try {
       return await within(ms, read(), () => {

@@ -78,8 +78,16 @@ static long read_head(struct conn *c) {
     c->buf[c->used] = 0;
     char *end = strstr(c->buf, "\r\n\r\n");
     if (end) return end + 4 - c->buf;
-    if (c->used == HEAD_MAX) return -1;
-    ssize_t n = conn_read(c, c->buf + c->used, HEAD_MAX - c->used);
+#ifdef MISTAKE_SMALL_HEAD
+    /* The mistake: a 4 KiB buffer, and a head that does not fit is dropped without a word
+     * (RFC 9112 §3 and RFC 9110 §5.4 ask for 414 or 431). */
+    const size_t room = 4096;
+    if (c->used == room) return 0;
+#else
+    const size_t room = HEAD_MAX;
+#endif
+    if (c->used == room) return -1;
+    ssize_t n = conn_read(c, c->buf + c->used, room - c->used);
     if (n <= 0) return 0;
     c->used += (size_t)n;
   }
@@ -141,12 +149,16 @@ static int simple(struct conn *c, int status, const char *extra, const char *bod
   size_t size = strlen(extra) + strlen(body) + 256;
   char *out = malloc(size);
   int n, result;
+#if defined(MISTAKE_UNFRAMED_404) || defined(MISTAKE_UNFRAMED_301)
+  /* The mistake: the 404 (or the 301) has no Content-Length, and the connection stays open:
+   * the client cannot know where the body ends, and waits. */
 #ifdef MISTAKE_UNFRAMED_404
-  /* The mistake: the 404 has no Content-Length, and the connection stays open: the client
-   * cannot know where the body ends, and waits. */
   if (status == 404) {
-    n = snprintf(out, size, "%s\r\nContent-Type: text/plain\r\n\r\n%s", status_line(status),
-                 head_only ? "" : body);
+#else
+  if (status == 301) {
+#endif
+    n = snprintf(out, size, "%s\r\n%sContent-Type: text/plain\r\n\r\n%s", status_line(status),
+                 extra, head_only ? "" : body);
     result = conn_write(c, out, (size_t)n);
     free(out);
     return result;
@@ -163,10 +175,12 @@ static int simple(struct conn *c, int status, const char *extra, const char *bod
 static int redirect(struct conn *c, const char *head, const char *target) {
   char host[256], port[16] = "", location[HEAD_MAX + 512];
   header(head, "Host", host, sizeof host);
+#ifndef MISTAKE_NO_ABSOLUTE_FORM /* the mistake: "GET http://h/x" goes to https://hhttp://h/x */
   if (strncasecmp(target, "http://", 7) == 0) { /* absolute-form (RFC 9112 §3.2.2) */
     const char *path = strchr(target + 7, '/');
     target = path ? path : "/";
   }
+#endif
 #ifdef MISTAKE_REDIRECT_PORT
   /* The mistake: Host is copied with its port, so http://h:8080/ goes to https://h:8080/. */
   if (https_port != 443 && !strchr(host, ':')) snprintf(port, sizeof port, ":%d", https_port);
@@ -186,6 +200,7 @@ static int redirect(struct conn *c, const char *head, const char *target) {
   return simple(c, 301, location, "", 0);
 }
 
+#ifndef MISTAKE_NO_DECODE
 /* %XX → the byte (RFC 3986 §2.1), in place. */
 static void percent_decode(char *s) {
   char *out = s;
@@ -200,6 +215,7 @@ static void percent_decode(char *s) {
   }
   *out = 0;
 }
+#endif
 
 #ifndef MISTAKE_TRAVERSAL
 /* True if the decoded path has a ".." segment: it would climb out of the served folder. */
@@ -212,6 +228,10 @@ static int climbs(const char *path) {
 #endif
 
 static const char *media_type(const char *path) {
+#ifdef MISTAKE_ONE_TYPE
+  (void)path;
+  return "text/plain"; /* the mistake: one type for every file: the browser shows HTML as text */
+#endif
   const char *dot = strrchr(path, '.');
   if (dot && strcmp(dot, ".html") == 0) return "text/html";
   if (dot && strcmp(dot, ".txt") == 0) return "text/plain; charset=utf-8";
@@ -243,10 +263,20 @@ static int parse_range(const char *value, long size, long *first, long *last) {
   }
   *first = strtol(spec, &end, 10);
   if (end == spec || *end != '-') return 0;
+#ifdef MISTAKE_NO_OPEN_RANGE
+  /* The mistake: "bytes=100-" reads last-pos as 0, and the range is ignored (200). */
+  *last = strtol(end + 1, NULL, 10);
+  if (*last < *first) return 0;
+#else
   *last = end[1] ? strtol(end + 1, NULL, 10) : size - 1;
+#endif
   if (end[1] && *last < *first) return 0; /* an invalid range is ignored (RFC 9110 §14.1.1) */
+#ifndef MISTAKE_NO_416 /* the mistake: "bytes=N-" of an N-byte file is a 206 of -0 bytes */
   if (*first >= size) return -1;
+#endif
+#ifndef MISTAKE_NO_CLAMP /* the mistake: a last-pos past the end is promised in Content-Length */
   if (*last >= size) *last = size - 1;
+#endif
   return 1;
 }
 
@@ -284,7 +314,9 @@ static int send_file(struct conn *c, FILE *f, long first, long last) {
 static int serve(struct conn *c, const char *head, char *target, int head_only) {
   char path[HEAD_MAX + 16], range[128], extra[256] = "";
   if (strchr(target, '?')) *strchr(target, '?') = 0;
+#ifndef MISTAKE_NO_DECODE /* the mistake: "/a%20b.txt" is looked for as a file named "a%20b.txt" */
   percent_decode(target);
+#endif
 #ifndef MISTAKE_TRAVERSAL
   if (target[0] != '/' || climbs(target)) return simple(c, 404, "", "Not Found\n", head_only);
 #endif
@@ -293,6 +325,10 @@ static int serve(struct conn *c, const char *head, char *target, int head_only) 
   FILE *f = fopen(path, "rb");
   if (!f || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
     if (f) fclose(f);
+#ifdef MISTAKE_404_AS_200
+    /* The mistake: a page that says "not found", with the status 200 OK. */
+    return simple(c, 200, "", "<h1>404 Not Found</h1>\n", head_only);
+#endif
     return simple(c, 404, "", "Not Found\n", head_only);
   }
 #ifndef MISTAKE_SERVES_KEY
@@ -349,7 +385,19 @@ static void serve_connection(struct conn *c, int tls) {
     header(head, "Connection", connection, sizeof connection);
     int close_after = strcasecmp(connection, "close") == 0 ||
                       (strcmp(version, "HTTP/1.0") == 0 && strcasecmp(connection, "keep-alive") != 0);
+#ifdef MISTAKE_HTTP10_OPEN
+    close_after = strcasecmp(connection, "close") == 0; /* the mistake: 1.0 is kept open too */
+#endif
+#ifdef MISTAKE_ONE_REQUEST
+    close_after = 1; /* the mistake: one request per connection, and no Connection: close */
+#endif
     int head_only = strcmp(method, "HEAD") == 0;
+#ifdef MISTAKE_HEAD_BODY
+    head_only = 0; /* the mistake: HEAD is answered like GET, body and all */
+#endif
+#ifdef MISTAKE_NO_REDIRECT
+    tls = 1; /* the mistake: port 80 serves the files too, never a 301 */
+#endif
     int result = tls ? serve(c, head, target, head_only) : redirect(c, head, target);
     free(target);
     if (result != 0 || close_after) return;
