@@ -437,8 +437,7 @@ function route(c: Connection, head: RequestHead, body: Uint8Array): Promise<Afte
 const INDEX_FILE = "index.html";
 
 /** A file found under the root: its real path, the facts its Reply depends on, and the handle
- * lookUp() opened, which its bytes are read from. A small file that the cache keeps (part 15)
- * carries its bytes instead, and is sent from memory. */
+ * lookUp() opened, its bytes read from it; or, for a small file the cache keeps, its bytes. */
 interface FoundFile {
   path: string;
   facts: FileFacts;
@@ -462,20 +461,21 @@ async function serveFile(
   const { config, realRoot, cache } = c.site.server;
   const wanted = fileFor(realRoot, target.path, target.directory);
   setDeadline(c, "the file system", FILE_SYSTEM_TIMEOUT_MS); // a disk that hangs (NFS, FUSE)
-  const found = cachedFile(cache, wanted) ?? await lookUp(wanted, c.site.server); // part 15
+  const cached = cachedFile(cache, wanted); // part 15: the cache, if it still holds this file
+  const found = cached ?? await lookUp(wanted, c.site.server);
   if (found.kind !== "file") {
     const listed = found.kind === "missing" && target.directory && config.list;
     if (listed) return listDirectory(c, head, target.path); // part 16: --list
     return writeReply(c, noFileReply(found.kind, target), head);
   }
   try {
-    await remember(cache, wanted, found.file); // part 15: kept for next time
+    if (cached === undefined) await remember(cache, wanted, found.file); // part 15: for next time
     const boundary = crypto.randomUUID(); // of a multipart body: random, so not in the file
     const reply = fileReply(head, found.file.facts, Date.now(), boundary);
     if (config.trace) traceRangeOf(c, head, reply, found.file.facts.size); // part 20: --trace
     return await writeReply(c, reply, head, found.file);
   } finally {
-    await letGo(cache, found.file); // part 15: closes the handle, unless the cache keeps it
+    letGo(cache, found.file); // part 15: closes the handle, unless the cache keeps it
   }
 }
 
@@ -1209,7 +1209,6 @@ function isUnchanged(wanted: string, file: FoundFile): boolean {
  * itself. A small file that changed size while being read is not kept. */
 async function remember(cache: FileCache, wanted: string, file: FoundFile): Promise<void> {
   if (file.bytes !== undefined || file.handle === undefined) return; // from the cache already
-  if (cache.users.has(file.handle)) return; // a handle the cache holds
   if (file.facts.size > SMALL_FILE_MAX) return keepOpen(cache, wanted, file);
   const bytes = new Uint8Array(file.facts.size + 1); // one more: a file that grew reads more
   const { bytesRead } = await file.handle.read(bytes, 0, bytes.length, 0);
@@ -1243,18 +1242,16 @@ function keepOpen(cache: FileCache, wanted: string, file: FoundFile): void {
 
 /** A request is done with its file: a handle of its own is closed; a handle of the cache's is
  * closed only if the cache has let it go meanwhile and this was its last user. */
-async function letGo(cache: FileCache, file: FoundFile): Promise<void> {
+function letGo(cache: FileCache, file: FoundFile): void {
   const handle = file.handle;
   if (handle === undefined) return;
   const users = cache.users.get(handle);
-  if (users === undefined) { // never the cache's
-    await handle.close();
-  } else if (users > 1 || isKept(cache, file)) {
+  if (users !== undefined && (users > 1 || isKept(cache, file))) {
     cache.users.set(handle, users - 1);
-  } else {
-    cache.users.delete(handle);
-    await handle.close();
+    return;
   }
+  cache.users.delete(handle); // (if it was the cache's, its last user is done)
+  handle.close().catch(() => {}); // not awaited: the answer is sent, and nothing is to report
 }
 
 function isKept(cache: FileCache, file: FoundFile): boolean {
