@@ -22,7 +22,7 @@ import {
   type Outcome,
   sha256,
 } from "./grade/checks.ts";
-import { langFromEnv, MESSAGES } from "./grade/messages.ts";
+import { langFromEnv, MESSAGES, type WireText } from "./grade/messages.ts";
 import { exitCode, jsonReport, type Result, type Run, textReport } from "./grade/report.ts";
 
 const USAGE = `usage: deno task grade [--http URL] [--https URL] [--root DIR] [--json] [--lang zh]
@@ -50,7 +50,8 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return args.help ? 0 : 2;
   }
-  const ctx = context(args.http, args.https, args["key-path"] ?? "/keys/cnlab.prikey");
+  const keyPath = args["key-path"] ?? "/keys/cnlab.prikey";
+  const ctx = context(args.http, args.https, keyPath, text.wire);
   const root = args.root;
   const bigMiB = Number(args["big-mb"] ?? 64);
   const started = performance.now();
@@ -80,7 +81,7 @@ function localeVariable(name: string): string | undefined {
 }
 
 /** The Context of a run, from the two URLs. */
-function context(http: string, https: string, keyPath: string): Context {
+function context(http: string, https: string, keyPath: string, words: WireText): Context {
   const h = new URL(http), s = new URL(https);
   const port = (u: URL, fallback: number) => u.port === "" ? fallback : Number(u.port);
   const httpsPort = port(s, 443);
@@ -92,6 +93,7 @@ function context(http: string, https: string, keyPath: string): Context {
     httpsHost: s.host,
     httpsOrigin: `https://${s.hostname}${httpsPort === 443 ? "" : `:${httpsPort}`}`,
     keyPath,
+    words,
   };
 }
 
@@ -119,7 +121,7 @@ export async function grade(
       continue;
     }
     const started = performance.now();
-    let outcome = await capped(check.run(ctx));
+    let outcome = await capped(check.run(ctx), ctx.words);
     if (check.settle) await new Promise((r) => setTimeout(r, check.settle));
     if (id !== "tcp.http" && !(await alive(ctx))) {
       diedAfter = id;
@@ -135,11 +137,11 @@ export async function grade(
 const CHECK_LIMIT_MS = 60_000;
 
 /** A check's outcome, or a FAIL once CHECK_LIMIT_MS has passed. */
-async function capped(work: Promise<Outcome>): Promise<Outcome> {
+async function capped(work: Promise<Outcome>, words: WireText): Promise<Outcome> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const limit = new Promise<Outcome>((resolve) => {
     timer = setTimeout(
-      () => resolve({ verdict: "FAIL", got: `the check did not end in ${CHECK_LIMIT_MS} ms` }),
+      () => resolve({ verdict: "FAIL", got: words.checkTimeLimit(CHECK_LIMIT_MS) }),
       CHECK_LIMIT_MS,
     );
   });

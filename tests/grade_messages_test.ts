@@ -2,7 +2,9 @@
 // everything the English one says: the same check ids, the same notes, the same report words,
 // the same placeholders and the same things that are not translated (RFC sections, printf
 // formats, C and lib/ function names, options, the LESSON it points to, in its Chinese twin);
-// and a zh locale (LANG=zh_CN.UTF-8) chooses it when no --lang is given. No server is started.
+// the words around the bytes (`wire`) keep the protocol tokens and, in Chinese, no English word
+// besides them; and a zh locale (LANG=zh_CN.UTF-8) chooses it when no --lang is given. No
+// server is started.
 
 import { assert, assertEquals } from "@std/assert";
 import { langFromEnv, MESSAGES, type Messages } from "./grade/messages.ts";
@@ -79,6 +81,44 @@ Deno.test("grade messages: placeholders, RFC sections and names match between En
     }
   }
   assertEquals(zh.report.grading("http://h", "https://h"), "评分：http://h 和 https://h");
+});
+
+/** What the words around the bytes (the `wire` table) keep: the values put in, and the protocol
+ * around them — HTTP versions, status codes, field names, TLS versions, TCP, TLS, ALPN. */
+function protocol(text: string): string[] {
+  const pattern =
+    /VALUE\d|HTTP\/1\.[01]|https?\/1\.1|TLSv1\.\d|\b[1-5]\d\d\b|\b[A-Z][a-z]+(?:-[A-Z][a-z]+)+\b|\b(?:TCP|TLS|ALPN|ClientHello|sha256)\b|bytes \*\//g;
+  return [...text.matchAll(pattern)].map(([token]) => token).sort();
+}
+
+/** A wire sentence of a table, every value a placeholder VALUE0, VALUE1, …. */
+const filled = (value: string | ((...args: string[]) => string)) =>
+  typeof value === "string"
+    ? value
+    : value(...Array.from({ length: value.length }, (_, i) => `VALUE${i}`));
+
+Deno.test("grade messages: the words around the bytes keep the protocol, and the Chinese no English", () => {
+  const wire = (table: Messages) =>
+    Object.entries(table.wire) as [string, string | ((...args: string[]) => string)][];
+  const chinese = new Map(wire(zh));
+  const differ: string[] = [];
+  const english: string[] = [];
+  for (const [key, value] of wire(en)) {
+    const translated = chinese.get(key);
+    if (translated === undefined) continue; // the first test names it
+    const [e, z] = [filled(value), filled(translated)];
+    if (JSON.stringify(protocol(e)) !== JSON.stringify(protocol(z))) {
+      differ.push(
+        `wire.${key}: en keeps ${protocol(e).join(" ")}; zh keeps ${protocol(z).join(" ")}`,
+      );
+    }
+    // What is left of the Chinese once the protocol is taken out: no English word.
+    const left = protocol(z).reduce((rest, token) => rest.replace(token, ""), z);
+    const words = left.match(/[A-Za-z]{2,}/g);
+    if (words) english.push(`wire.${key}: ${words.join(" ")} in "${z}"`);
+  }
+  assertEquals(differ, [], "the Chinese must keep the protocol the English keeps");
+  assertEquals(english, [], "English words left in the Chinese");
 });
 
 Deno.test("grade messages: every check explains itself in Chinese, the labels aligned", () => {

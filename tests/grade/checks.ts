@@ -2,17 +2,19 @@
 // connect, TLS, port 80's 301, files, 404, Range, HEAD, versions, keep-alive, robustness. Each
 // check sends real bytes (tests/grade/wire.ts) and returns a verdict with what it sent and what
 // came back; the sentences that explain a verdict are in tests/grade/messages.ts, keyed by the
-// check's id. tests/grade.ts runs them in order with a liveness probe after each.
+// check's id, and the words around the bytes they show ("closed, no answer") in its `wire`
+// table. tests/grade.ts runs them in order with a liveness probe after each.
 
 import { parseContentRange } from "../../lib/client.ts";
+import type { WireText } from "./messages.ts";
 import {
   connectTcp,
   type Endpoint,
-  errorText,
   exchange,
   field,
   type Got,
   sleep,
+  Timeout,
   Wire,
 } from "./wire.ts";
 
@@ -20,8 +22,9 @@ import {
  * needs something the run lacks (--root, openssl); NOT RUN: the server died before it. */
 export type Verdict = "PASS" | "FAIL" | "WARN" | "SKIP" | "NOT RUN";
 
-/** What one check found. `sent`, `got` and `want` are data off the wire (shown escaped); `note`
- * is a key of the check's notes in messages.ts. */
+/** What one check found. `sent`, `got` and `want` are data off the wire (shown escaped) in the
+ * words of the run's language (Context.words); `note` is a key of the check's notes in
+ * messages.ts. */
 export interface Outcome {
   verdict: Verdict;
   sent?: string;
@@ -59,6 +62,8 @@ export interface Context {
   /** Learned on the way: the body of /index.html, the TLS connection of tcp.https. */
   index?: Uint8Array;
   tlsHandshake?: Outcome;
+  /** The words around the bytes, in the report's language (messages.ts, `wire`). */
+  words: WireText;
 }
 
 export interface Check {
@@ -93,35 +98,45 @@ export function request(method: string, target: string, host: string, extra = ""
 }
 
 /** How a Got reads in a report: the status line and the named fields, or what went wrong. */
-export function describe(got: Got, ...fields: string[]): string {
+export function describe(got: Got, words: WireText, ...fields: string[]): string {
   switch (got.kind) {
     case "response": {
-      const shown = fields.map((f) => `${f}: ${field(got.head, f.toLowerCase()) ?? "(none)"}`);
-      if (!got.complete) shown.push(`the body stopped after ${got.body.length} bytes`);
+      const shown = fields.map((f) => `${f}: ${field(got.head, f.toLowerCase()) ?? words.none}`);
+      if (!got.complete) shown.push(words.bodyStopped(got.body.length));
       return [got.head.statusLine, ...shown].join(" | ");
     }
     case "closed":
-      return got.bytes.length === 0 ? "closed, no answer" : `closed after ${shownBytes(got.bytes)}`;
+      return got.bytes.length === 0
+        ? words.closedNoAnswer
+        : words.closedAfter(shownBytes(got.bytes, words));
     case "timeout":
-      return got.head === undefined
-        ? `no answer in time${got.bytes.length ? `: ${shownBytes(got.bytes)}` : ""}`
-        : `${got.head.statusLine}, then the body never ended (no answer in time)`;
+      if (got.head !== undefined) return words.bodyNeverEnded(got.head.statusLine);
+      return got.bytes.length
+        ? words.noAnswerInTimeAfter(shownBytes(got.bytes, words))
+        : words.noAnswerInTime;
     case "invalid":
-      return `not a response: ${shownBytes(got.bytes)}`;
+      return words.notAResponse(shownBytes(got.bytes, words));
     case "error":
-      return `error: ${got.message}`;
+      return words.error(errorText(got.cause, words));
   }
 }
 
+/** What went wrong, for the report: a deadline of the grader's in the report's words, else the
+ * system's own message (Deno's, like the bytes: data, not translated). */
+export function errorText(error: unknown, words: WireText): string {
+  if (error instanceof Timeout) return words.noAnswerWithin(error.ms);
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** Bytes as a reader can see them: printable ASCII as is, \r \n \t, the rest \xNN; cut at 100. */
-export function shownBytes(bytes: Uint8Array | string, max = 100): string {
+export function shownBytes(bytes: Uint8Array | string, words: WireText, max = 100): string {
   const text = typeof bytes === "string" ? bytes : String.fromCharCode(...bytes.subarray(0, max));
   const escaped = text.slice(0, max).replace(/[^\x20-\x7e]/g, (c) => {
     const named: Record<string, string> = { "\r": "\\r", "\n": "\\n", "\t": "\\t" };
     return named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0").toUpperCase()}`;
   });
   const length = typeof bytes === "string" ? bytes.length : bytes.length;
-  return length > max ? `${escaped}… (${length} bytes)` : escaped;
+  return length > max ? words.truncated(escaped, length) : escaped;
 }
 
 export async function sha256(bytes: Uint8Array): Promise<string> {
@@ -136,24 +151,26 @@ export function same(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** Where two byte strings first differ, for "got 3174 bytes, byte 10 differs". */
-function difference(got: Uint8Array, want: Uint8Array): string {
+/** Where two byte strings first differ, for "body: 3174 bytes, byte 10 differs". */
+function difference(got: Uint8Array, want: Uint8Array, words: WireText): string {
   let i = 0;
   while (i < got.length && i < want.length && got[i] === want[i]) i++;
-  if (got.length !== want.length) return `${got.length} bytes, want ${want.length}`;
-  return `${got.length} bytes, byte ${i} differs`;
+  const what = got.length !== want.length
+    ? words.lengthDiffers(got.length, want.length)
+    : words.byteDiffers(got.length, i);
+  return words.body(what);
 }
 
 // ── connect and TLS (LESSON.md part 1) ───────────────────────────────────────────────────────
 
 async function connectPlain(ctx: Context): Promise<Outcome> {
-  const sent = `TCP connect to ${ctx.http.host}:${ctx.http.port}`;
+  const sent = ctx.words.tcpConnect(`${ctx.http.host}:${ctx.http.port}`);
   try {
     const wire = await Wire.open(ctx.http);
     wire.close();
-    return pass(sent, "connected");
+    return pass(sent, ctx.words.connected);
   } catch (error) {
-    return fail(sent, errorText(error));
+    return fail(sent, errorText(error, ctx.words));
   }
 }
 
@@ -161,13 +178,14 @@ async function connectPlain(ctx: Context): Promise<Outcome> {
  * for robust.garbage, since a server that exits on a failed handshake would die right here. */
 async function connectTls(ctx: Context): Promise<Outcome> {
   const { host: hostname, port } = ctx.https;
-  const sent = `TCP connect to ${hostname}:${port}`;
+  const words = ctx.words;
+  const sent = words.tcpConnect(`${hostname}:${port}`);
   let tcp: Deno.TcpConn;
   try {
     tcp = await connectTcp(ctx.https);
   } catch (error) {
-    ctx.tlsHandshake = { verdict: "NOT RUN", got: errorText(error) };
-    return fail(sent, errorText(error));
+    ctx.tlsHandshake = { verdict: "NOT RUN", got: errorText(error, words) };
+    return fail(sent, errorText(error, words));
   }
   const hello = "TLS ClientHello, ALPN http/1.1";
   try {
@@ -176,7 +194,7 @@ async function connectTls(ctx: Context): Promise<Outcome> {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         tls.close();
-        reject(new Error("no handshake within 5000 ms"));
+        reject(new Timeout(5000));
       }, 5000);
     });
     try {
@@ -185,14 +203,14 @@ async function connectTls(ctx: Context): Promise<Outcome> {
       clearTimeout(timer);
     }
     tls.close();
-    ctx.tlsHandshake = pass(hello, "handshake done");
+    ctx.tlsHandshake = pass(hello, words.handshakeDone);
   } catch (error) {
     try {
       tcp.close();
     } catch { /* closed by the failed handshake */ }
-    ctx.tlsHandshake = fail(hello, errorText(error));
+    ctx.tlsHandshake = fail(hello, errorText(error, words));
   }
-  return pass(sent, "connected");
+  return pass(sent, words.connected);
 }
 
 /** `openssl s_client` shows what Deno's TLS does not: the protocol version and the certificate,
@@ -238,17 +256,18 @@ async function tlsVersion(ctx: Context): Promise<Outcome> {
   // name only the cipher's, so it is the fallback.
   const version = /Protocol\s*: (TLSv[\d.]+|SSLv\d)/.exec(seen.text)?.[1] ??
     /New, (TLSv[\d.]+|SSLv\d)/.exec(seen.text)?.[1];
-  if (version === undefined) return fail(OPENSSL_SENT, "no handshake", "TLSv1.2 or TLSv1.3");
+  const want = ctx.words.tlsVersions;
+  if (version === undefined) return fail(OPENSSL_SENT, ctx.words.noHandshake, want);
   return /^TLSv1\.[23]$/.test(version)
     ? pass(OPENSSL_SENT, version)
-    : fail(OPENSSL_SENT, version, "TLSv1.2 or TLSv1.3");
+    : fail(OPENSSL_SENT, version, want);
 }
 
 async function tlsCertificate(ctx: Context): Promise<Outcome> {
   const seen = await inspect(ctx);
   if (seen === undefined) return { verdict: "SKIP", note: "noOpenssl" };
   const version = /Version: (\d)/.exec(seen.cert)?.[1];
-  if (version === undefined) return fail(OPENSSL_SENT, "no certificate", "Version: 3");
+  if (version === undefined) return fail(OPENSSL_SENT, ctx.words.noCertificate, "Version: 3");
   return version === "3"
     ? pass(OPENSSL_SENT, "Version: 3")
     : warn(OPENSSL_SENT, `Version: ${version}`, "Version: 3", "v1");
@@ -257,7 +276,8 @@ async function tlsCertificate(ctx: Context): Promise<Outcome> {
 async function tlsSan(ctx: Context): Promise<Outcome> {
   const seen = await inspect(ctx);
   if (seen === undefined) return { verdict: "SKIP", note: "noOpenssl" };
-  const san = /Subject Alternative Name:\s*\n\s*(.+)/.exec(seen.cert)?.[1].trim() ?? "(none)";
+  const named = /Subject Alternative Name:\s*\n\s*(.+)/.exec(seen.cert)?.[1].trim();
+  const san = named ?? ctx.words.none;
   const host = ctx.https.host.replace(/^\[|\]$/g, "");
   const names = san.split(",").map((n) => n.trim().replace(/^(DNS:|IP Address:)/, ""));
   const ipv6 = host.includes(":") ? expandIPv6(host) : host;
@@ -280,10 +300,10 @@ async function tlsAlpn(ctx: Context): Promise<Outcome> {
     const wire = await Wire.open(ctx.https, 5000, ["h2", "http/1.1"]);
     const chosen = await wire.alpn();
     wire.close();
-    if (chosen === "h2") return warn(sent, "ALPN: h2", "http/1.1 or none", "h2");
-    return pass(sent, `ALPN: ${chosen ?? "none"}`);
+    if (chosen === "h2") return warn(sent, "ALPN: h2", ctx.words.alpnWant, "h2");
+    return pass(sent, `ALPN: ${chosen ?? ctx.words.alpnNone}`);
   } catch (error) {
-    return fail(sent, errorText(error));
+    return fail(sent, errorText(error, ctx.words));
   }
 }
 
@@ -303,11 +323,11 @@ async function redirect(ctx: Context, target: string, host: string, path = targe
     await wire.send(sent);
     const head = await wire.headOnly();
     const shown = head
-      ? `${head.statusLine} | Location: ${field(head, "location") ?? "(none)"}`
-      : "no answer";
+      ? `${head.statusLine} | Location: ${field(head, "location") ?? ctx.words.none}`
+      : ctx.words.noAnswer;
     return { sent, head, shown, want };
   } catch (error) {
-    return { sent, head: undefined, shown: errorText(error), want };
+    return { sent, head: undefined, shown: errorText(error, ctx.words), want };
   } finally {
     wire?.close();
   }
@@ -342,15 +362,15 @@ const redirectAbsolute = (ctx: Context) =>
 
 /** The 301 on a kept-alive connection: its body must end (Content-Length), or the server must
  * close; else the client waits (responseFraming's "close" case with an open connection). */
-async function framed(endpoint: Endpoint, sent: string): Promise<Outcome> {
+async function framed(endpoint: Endpoint, sent: string, words: WireText): Promise<Outcome> {
   const got = await exchange(endpoint, sent, "GET", 3000);
-  const shown = describe(got, "Content-Length", "Connection");
-  if (got.kind !== "response") return fail(sent, shown, "a body that ends");
+  const shown = describe(got, words, "Content-Length", "Connection");
+  if (got.kind !== "response") return fail(sent, shown, words.bodyThatEnds);
   return pass(sent, shown);
 }
 
 const redirectFraming = (ctx: Context) =>
-  framed(ctx.http, request("GET", "/index.html", ctx.httpHost));
+  framed(ctx.http, request("GET", "/index.html", ctx.httpHost), ctx.words);
 
 // ── port 443: files (LESSON.md parts 6–7) ────────────────────────────────────────────────────
 
@@ -363,9 +383,10 @@ async function exact(
 ): Promise<Outcome> {
   const sent = request("GET", path, ctx.httpsHost);
   const got = await exchange(ctx.https, sent, "GET", ms);
-  const shown = describe(got, "Content-Length", "Content-Type");
+  const words = ctx.words;
+  const shown = describe(got, words, "Content-Length", "Content-Type");
   if (got.kind !== "response" || got.head.status !== 200) {
-    return fail(sent, shown, `200 and ${want?.size ?? "the file's"} bytes`);
+    return fail(sent, shown, want ? words.okAndBytes(want.size) : words.okAndFileBytes);
   }
   const length = field(got.head, "content-length");
   if (want === undefined) {
@@ -376,10 +397,12 @@ async function exact(
   const right = want.bytes !== undefined
     ? same(got.body, want.bytes)
     : got.body.length === want.size && await sha256(got.body) === want.sha256;
-  const body = want.bytes ? difference(got.body, want.bytes) : `${got.body.length} bytes`;
+  const body = want.bytes
+    ? difference(got.body, want.bytes, words)
+    : words.body(words.bytes(got.body.length));
   if (!right) {
-    const seen = got.complete ? `${shown} | body: ${body}` : shown; // a short body says so already
-    return fail(sent, seen, `${want.size} bytes, sha256 ${want.sha256}`);
+    const seen = got.complete ? `${shown} | ${body}` : shown; // a short body says so already
+    return fail(sent, seen, words.sizeAndSha(want.size, `${want.sha256}`));
   }
   if (length !== `${want.size}`) return fail(sent, shown, `Content-Length: ${want.size}`);
   return pass(sent, shown);
@@ -404,7 +427,7 @@ const filesDir = (ctx: Context) => {
 async function filesContentType(ctx: Context): Promise<Outcome> {
   const sent = request("GET", "/index.html", ctx.httpsHost, "Connection: close\r\n");
   const got = await exchange(ctx.https, sent);
-  const shown = describe(got, "Content-Type");
+  const shown = describe(got, ctx.words, "Content-Type");
   const type = got.kind === "response" ? field(got.head, "content-type") ?? "" : "";
   return /^text\/html\b/i.test(type) ? pass(sent, shown) : warn(sent, shown, "text/html");
 }
@@ -425,7 +448,7 @@ const MISSING = "/grade-no-such-file.html";
 async function notFoundStatus(ctx: Context): Promise<Outcome> {
   const sent = request("GET", MISSING, ctx.httpsHost, "Connection: close\r\n");
   const got = await exchange(ctx.https, sent, "GET", 3000);
-  const shown = describe(got, "Content-Length");
+  const shown = describe(got, ctx.words, "Content-Length");
   return got.kind === "response" && got.head.status === 404
     ? pass(sent, shown)
     : fail(sent, shown, "HTTP/1.1 404 Not Found");
@@ -443,23 +466,26 @@ async function notFoundFraming(ctx: Context): Promise<Outcome> {
 async function followedBy(ctx: Context, first: string, method: string): Promise<Outcome> {
   const second = request("GET", "/index.html", ctx.httpsHost);
   const sent = first + second;
+  const words = ctx.words;
   let wire: Wire;
   try {
     wire = await Wire.open(ctx.https);
   } catch (error) {
-    return fail(sent, errorText(error));
+    return fail(sent, errorText(error, words));
   }
   try {
     await wire.send(first);
     const got = await wire.response(method, 3000);
-    const shown = describe(got, "Content-Length", "Connection");
-    if (got.kind !== "response") return fail(first, shown, "an answer that ends");
-    if (got.framing.kind === "close") return pass(first, `${shown} (closed after it)`);
+    const shown = describe(got, words, "Content-Length", "Connection");
+    if (got.kind !== "response") return fail(first, shown, words.answerThatEnds);
+    if (got.framing.kind === "close") return pass(first, words.closedAfterIt(shown));
     await wire.send(second).catch(() => {});
     const next = await wire.response("GET", 3000);
     if (next.kind === "response" && next.head.status === 200) return pass(sent, shown);
-    if (next.kind === "closed" && next.bytes.length === 0) return pass(sent, `${shown}, closed`);
-    return fail(sent, `${shown} || then: ${describe(next)}`, "the second answer: HTTP/1.1 200");
+    if (next.kind === "closed" && next.bytes.length === 0) {
+      return pass(sent, words.thenClosedShort(shown));
+    }
+    return fail(sent, words.thenSecond(shown, describe(next, words)), words.secondAnswer);
   } finally {
     wire.close();
   }
@@ -489,15 +515,15 @@ async function rangePart(
   const size = file.bytes.length, [first, last] = part(size);
   const sent = request("GET", file.path, ctx.httpsHost, `Range: ${range(size)}\r\n`);
   const got = await exchange(ctx.https, sent);
-  const shown = describe(got, "Content-Range", "Content-Length");
-  const want = `206, bytes ${first}-${last} (${last - first + 1} bytes)`;
+  const shown = describe(got, ctx.words, "Content-Range", "Content-Length");
+  const want = ctx.words.rangeWant(first, last, last - first + 1);
   if (got.kind !== "response") return fail(sent, shown, want);
   const wanted = file.bytes.subarray(first, last + 1);
   if (got.head.status === 206 && got.complete && same(got.body, wanted)) return pass(sent, shown);
   if (got.head.status === 200 && same(got.body, file.bytes)) {
     return lab ? fail(sent, shown, want, "whole") : warn(sent, shown, want, "whole");
   }
-  return fail(sent, `${shown} | body: ${difference(got.body, wanted)}`, want);
+  return fail(sent, `${shown} | ${difference(got.body, wanted, ctx.words)}`, want);
 }
 
 const rangeFirstLast = (ctx: Context) =>
@@ -513,7 +539,7 @@ async function rangeContentRange(ctx: Context): Promise<Outcome> {
   if (file === undefined) return { verdict: "SKIP" };
   const sent = request("GET", file.path, ctx.httpsHost, "Range: bytes=100-200\r\n");
   const got = await exchange(ctx.https, sent);
-  const shown = describe(got, "Content-Range");
+  const shown = describe(got, ctx.words, "Content-Range");
   const want = `Content-Range: bytes 100-200/${file.bytes.length}`;
   if (got.kind !== "response" || got.head.status !== 206) {
     return { verdict: "SKIP", sent, got: shown };
@@ -530,8 +556,8 @@ async function rangeUnsatisfiable(ctx: Context): Promise<Outcome> {
   const size = file.bytes.length;
   const sent = request("GET", file.path, ctx.httpsHost, `Range: bytes=${size}-\r\n`);
   const got = await exchange(ctx.https, sent);
-  const shown = describe(got, "Content-Range");
-  const want = `416 with Content-Range: bytes */${size}`;
+  const shown = describe(got, ctx.words, "Content-Range");
+  const want = ctx.words.unsatisfiableWant(size);
   if (got.kind !== "response") return fail(sent, shown, want);
   if (got.head.status === 200) return warn(sent, shown, want, "whole");
   if (got.head.status !== 416) return fail(sent, shown, want);
@@ -551,25 +577,26 @@ async function rangeVlc(ctx: Context): Promise<Outcome> {
   if (file === undefined) return { verdict: "SKIP" };
   const size = file.bytes.length;
   const first = request("GET", file.path, ctx.httpsHost, "Range: bytes=0-\r\n");
+  const words = ctx.words;
   let wire: Wire;
   try {
     wire = await Wire.open(ctx.https);
     await wire.send(first);
   } catch (error) {
-    return fail(first, errorText(error));
+    return fail(first, errorText(error, words));
   }
   const head = await wire.headOnly();
   wire.close(); // unread bytes in the socket: the kernel answers with a reset, as for VLC
   const shown = head ? `${head.statusLine} | Content-Range: ${field(head, "content-range")}` : "";
-  if (head?.status !== 206) return fail(first, shown || "no answer", "206 from byte 0");
+  if (head?.status !== 206) return fail(first, shown || words.noAnswer, words.vlcFirstWant);
   const etag = field(head, "etag");
   const seek = Math.floor(size / 2);
   const ifMatch = etag ? `If-Match: ${etag.replace(/^W\//, "")}\r\n` : "";
   const sent = request("GET", file.path, ctx.httpsHost, `Range: bytes=${seek}-\r\n${ifMatch}`);
   await sleep(200);
   const got = await exchange(ctx.https, sent, "GET", 30000);
-  const seen = `${shown} || ${describe(got, "Content-Range")}`;
-  const want = `206, bytes ${seek}-${size - 1}`;
+  const seen = `${shown} || ${describe(got, words, "Content-Range")}`;
+  const want = words.vlcWant(seek, size - 1);
   if (got.kind !== "response" || got.head.status !== 206) {
     return got.kind === "response" && got.head.status === 412 && etag?.startsWith("W/")
       ? warn(sent, seen, want, "weak")
@@ -577,7 +604,7 @@ async function rangeVlc(ctx: Context): Promise<Outcome> {
   }
   return same(got.body, file.bytes.subarray(seek))
     ? pass(sent, seen)
-    : fail(sent, `${seen} | body: ${difference(got.body, file.bytes.subarray(seek))}`, want);
+    : fail(sent, `${seen} | ${difference(got.body, file.bytes.subarray(seek), words)}`, want);
 }
 
 // ── HEAD, versions, keep-alive (LESSON.md parts 3, 4, 7) ─────────────────────────────────────
@@ -588,28 +615,29 @@ const headNoBody = (ctx: Context) =>
 async function versionStatusLine(ctx: Context): Promise<Outcome> {
   const sent = request("GET", "/index.html", ctx.httpsHost, "Connection: close\r\n");
   const got = await exchange(ctx.https, sent);
-  const shown = describe(got);
+  const shown = describe(got, ctx.words);
   if (got.kind !== "response") return fail(sent, shown, "HTTP/1.1 200 OK");
   return got.head.version === "HTTP/1.1" ? pass(sent, shown) : warn(sent, shown, "HTTP/1.1 200 OK");
 }
 
 async function versionHttp10(ctx: Context): Promise<Outcome> {
   const sent = "GET /index.html HTTP/1.0\r\n\r\n";
+  const words = ctx.words;
   let wire: Wire;
   try {
     wire = await Wire.open(ctx.https);
   } catch (error) {
-    return fail(sent, errorText(error));
+    return fail(sent, errorText(error, words));
   }
   try {
     await wire.send(sent);
     const got = await wire.response("GET", 3000);
-    const shown = describe(got, "Content-Length", "Connection");
+    const shown = describe(got, words, "Content-Length", "Connection");
     if (got.kind !== "response" || got.head.status !== 200) return fail(sent, shown, "200");
     if (got.framing.kind === "close") return pass(sent, shown);
     return (await wire.closesWithin(2000))
-      ? pass(sent, `${shown}, then closed`)
-      : warn(sent, `${shown}, still open after 2 s`, "close after the answer", "open");
+      ? pass(sent, words.thenClosed(shown))
+      : warn(sent, words.stillOpen(shown, 2), words.closeAfterAnswer, "open");
   } finally {
     wire.close();
   }
@@ -618,12 +646,13 @@ async function versionHttp10(ctx: Context): Promise<Outcome> {
 /** `count` GETs of /index.html on one connection, one at a time or all in one write. */
 async function several(ctx: Context, pipelined: boolean): Promise<Outcome> {
   const one = request("GET", "/index.html", ctx.httpsHost);
-  const sent = `${pipelined ? "in one write: " : "one after another: "}3 × ${one}`;
+  const words = ctx.words;
+  const sent = pipelined ? words.inOneWrite(3, one) : words.oneAfterAnother(3, one);
   let wire: Wire;
   try {
     wire = await Wire.open(ctx.https);
   } catch (error) {
-    return fail(sent, errorText(error));
+    return fail(sent, errorText(error, words));
   }
   const answers: string[] = [];
   try {
@@ -631,7 +660,7 @@ async function several(ctx: Context, pipelined: boolean): Promise<Outcome> {
     for (let i = 0; i < 3; i++) {
       if (!pipelined) await wire.send(one).catch(() => {});
       const got = await wire.response("GET", 3000);
-      answers.push(describe(got));
+      answers.push(describe(got, words));
       if (got.kind === "response" && got.head.status === 200) {
         if (/close/i.test(field(got.head, "connection") ?? "")) {
           return warn(sent, answers.join(" || "), "3 × 200", "closed");
@@ -641,7 +670,7 @@ async function several(ctx: Context, pipelined: boolean): Promise<Outcome> {
       if (got.kind === "closed" && got.bytes.length === 0 && i > 0) {
         return warn(sent, answers.join(" || "), "3 × 200", "closed");
       }
-      return fail(sent, answers.join(" || "), "3 × HTTP/1.1 200, in order");
+      return fail(sent, answers.join(" || "), words.inOrder(3));
     }
     return pass(sent, answers.join(" || "));
   } finally {
@@ -654,12 +683,12 @@ async function several(ctx: Context, pipelined: boolean): Promise<Outcome> {
 async function robustSplit(ctx: Context): Promise<Outcome> {
   const whole = request("GET", "/index.html", ctx.httpsHost, "Connection: close\r\n");
   const pieces = [whole.slice(0, 13), whole.slice(13, 30), whole.slice(30)];
-  const sent = pieces.map((p) => `"${shownBytes(p)}"`).join(" (pause) ");
+  const sent = pieces.map((p) => `"${shownBytes(p, ctx.words)}"`).join(` ${ctx.words.pause} `);
   let wire: Wire;
   try {
     wire = await Wire.open(ctx.https);
   } catch (error) {
-    return fail(sent, errorText(error));
+    return fail(sent, errorText(error, ctx.words));
   }
   try {
     for (const piece of pieces) {
@@ -667,19 +696,19 @@ async function robustSplit(ctx: Context): Promise<Outcome> {
       await sleep(300);
     }
     const got = await wire.response("GET", 3000);
-    const shown = describe(got, "Content-Length");
+    const shown = describe(got, ctx.words, "Content-Length");
     const want = ctx.files?.index ?? ctx.index;
     const right = got.kind === "response" && got.head.status === 200 &&
       (want === undefined || got.body.length === want.length);
-    return right ? pass(sent, shown) : fail(sent, shown, "HTTP/1.1 200 and the page");
+    return right ? pass(sent, shown) : fail(sent, shown, ctx.words.okAndPage);
   } finally {
     wire.close();
   }
 }
 
 async function robustSilent(ctx: Context): Promise<Outcome> {
-  const sent = `client 1: TCP connect to ${ctx.https.port}, sends nothing; client 2: ` +
-    request("GET", "/index.html", ctx.httpsHost);
+  const words = ctx.words;
+  const sent = words.silentSent(ctx.https.port, request("GET", "/index.html", ctx.httpsHost));
   let silent: Deno.Conn | undefined;
   try {
     silent = await connectTcp(ctx.https);
@@ -690,12 +719,12 @@ async function robustSilent(ctx: Context): Promise<Outcome> {
       "GET",
       5000,
     );
-    const shown = `client 2: ${describe(got)}`;
+    const shown = words.secondClient(describe(got, words));
     return got.kind === "response" && got.head.status === 200
       ? pass(sent, shown)
-      : fail(sent, shown, "client 2: HTTP/1.1 200 while client 1 is silent");
+      : fail(sent, shown, words.silentWant);
   } catch (error) {
-    return fail(sent, errorText(error));
+    return fail(sent, errorText(error, words));
   } finally {
     try {
       silent?.close();
@@ -709,7 +738,8 @@ const MANY = 30;
 
 async function robustMany(ctx: Context): Promise<Outcome> {
   const one = request("GET", "/index.html", ctx.httpsHost, "Connection: close\r\n");
-  const sent = `${MANY} TLS connections open at once, then on each: ${one}`;
+  const words = ctx.words;
+  const sent = words.manySent(MANY, one);
   const opened = await Promise.allSettled(
     Array.from({ length: MANY }, () => Wire.open(ctx.https, 10000)),
   );
@@ -722,9 +752,9 @@ async function robustMany(ctx: Context): Promise<Outcome> {
     const served = answers.filter((a) => a.kind === "response" && a.head.status === 200).length;
     const refused = opened.find((o) => o.status === "rejected") as PromiseRejectedResult;
     const other = answers.find((a) => a.kind !== "response" || a.head.status !== 200);
-    const got = `${served} of ${MANY} answered 200` +
-      (refused ? ` | a connection: ${errorText(refused.reason)}` : "") +
-      (other ? ` | another: ${describe(other)}` : "");
+    const got = words.manyServed(served, MANY) +
+      (refused ? ` | ${words.aConnection(errorText(refused.reason, words))}` : "") +
+      (other ? ` | ${words.another(describe(other, words))}` : "");
     return served === MANY ? pass(sent, got) : fail(sent, got, `${MANY} × HTTP/1.1 200`);
   } finally {
     for (const wire of wires) wire.close();
@@ -739,15 +769,15 @@ async function robustVanish(ctx: Context): Promise<Outcome> {
   const one = request("GET", big ?? "/index.html", ctx.httpsHost);
   const times = Math.min(2000, Math.ceil(32 * 1024 * 1024 / Math.max(ctx.index?.length ?? 0, 1)));
   const all = big ? one : one.repeat(times);
-  const sent = `${big ? one : `${times} × ${one}`} then close after the first bytes`;
+  const sent = ctx.words.vanishSent(big ? one : `${times} × ${one}`);
   try {
     const wire = await Wire.open(ctx.https);
     await wire.send(all);
     const head = await wire.headOnly();
     wire.close();
-    return pass(sent, head ? `${head.statusLine}, then the client vanished` : "no answer");
+    return pass(sent, head ? ctx.words.vanished(head.statusLine) : ctx.words.noAnswer);
   } catch (error) {
-    return pass(sent, `${errorText(error)}; the client vanished`);
+    return pass(sent, ctx.words.vanishedError(errorText(error, ctx.words)));
   }
 }
 
@@ -755,7 +785,7 @@ async function robustVanish(ctx: Context): Promise<Outcome> {
  * comes from the liveness probe after it: a server that exits on a failed handshake dies here. */
 async function robustGarbage(ctx: Context): Promise<Outcome> {
   const garbage = request("GET", "/", ctx.httpsHost);
-  const sent = `TCP connect and close; then "${shownBytes(garbage)}" as a TLS ClientHello`;
+  const sent = ctx.words.garbageSent(shownBytes(garbage, ctx.words));
   try {
     (await connectTcp(ctx.https)).close();
     const conn = await connectTcp(ctx.https);
@@ -767,9 +797,9 @@ async function robustGarbage(ctx: Context): Promise<Outcome> {
     try {
       conn.close();
     } catch { /* closed by the timer */ }
-    return pass(sent, n === null ? "closed" : shownBytes(reply.subarray(0, n)));
+    return pass(sent, n === null ? ctx.words.closed : shownBytes(reply.subarray(0, n), ctx.words));
   } catch (error) {
-    return pass(sent, errorText(error));
+    return pass(sent, errorText(error, ctx.words));
   }
 }
 
@@ -777,11 +807,11 @@ async function robustGarbage(ctx: Context): Promise<Outcome> {
 async function tooLong(ctx: Context, target: string, extra: string): Promise<Outcome> {
   const sent = request("GET", target, ctx.httpsHost, extra + "Connection: close\r\n");
   const got = await exchange(ctx.https, sent, "GET", 5000);
-  const shown = describe(got);
-  if (got.kind === "response") return pass(shownBytes(sent, 60), shown);
+  const shown = describe(got, ctx.words);
+  if (got.kind === "response") return pass(shownBytes(sent, ctx.words, 60), shown);
   return got.kind === "closed"
-    ? fail(shownBytes(sent, 60), shown, "an answer: 414 or 431 (or 404, 200)", "silent")
-    : fail(shownBytes(sent, 60), shown, "an answer: 414 or 431 (or 404, 200)");
+    ? fail(shownBytes(sent, ctx.words, 60), shown, ctx.words.anAnswer, "silent")
+    : fail(shownBytes(sent, ctx.words, 60), shown, ctx.words.anAnswer);
 }
 
 const robustLongUrl = (ctx: Context) => tooLong(ctx, "/" + "a".repeat(10 * 1024), "");
@@ -801,10 +831,11 @@ async function mustNotServe(ctx: Context, targets: string[], secret: RegExp): Pr
   for (const target of targets) {
     const sent = request("GET", target, ctx.httpsHost, "Connection: close\r\n");
     const got = await exchange(ctx.https, sent);
-    const shown = describe(got);
+    const shown = describe(got, ctx.words);
     seen.push(shown.split(" | ")[0]);
     if (got.kind === "response" && got.head.status === 200 && secret.test(latin(got.body))) {
-      return fail(sent, `${shown} | body: ${shownBytes(got.body, 40)}`, "403, 404 or 400");
+      const body = ctx.words.body(shownBytes(got.body, ctx.words, 40));
+      return fail(sent, `${shown} | ${body}`, ctx.words.notServed);
     }
   }
   return pass(targets.join(" "), seen.join(" || "));

@@ -6,6 +6,8 @@
 // Each check has: a title (what a server must do, one line), the rule (RFC section and one
 // sentence), where to learn (the LESSON.md part or lib/ function, and the usual cause in a C
 // server), and notes: the sentence for one particular way of failing or of being allowed.
+// The words a check puts around the bytes it shows (sent / got / want: "closed, no answer",
+// "client 2: …") are the `wire` table, shared by all checks.
 
 export interface CheckText {
   title: string;
@@ -31,9 +33,90 @@ export interface ReportText {
   exitNote: string;
 }
 
+/** A value in a sentence: a number of bytes, a port, a status line, bytes off the wire. */
+type V = string | number;
+
+/** The words around the bytes in a check's sent / got / want (tests/grade/checks.ts,
+ * tests/grade/wire.ts, the time limit of tests/grade.ts). The values put in them — requests and
+ * answers off the wire, status lines, field names, numbers — are data and stay as they are. */
+export interface WireText {
+  // describe(): how an answer reads
+  /** A field the answer did not have: "Content-Length: (none)". */
+  none: string;
+  bodyStopped: (bytes: V) => string;
+  closedNoAnswer: string;
+  closedAfter: (shown: V) => string;
+  noAnswerInTime: string;
+  noAnswerInTimeAfter: (shown: V) => string;
+  bodyNeverEnded: (statusLine: V) => string;
+  notAResponse: (shown: V) => string;
+  error: (message: V) => string;
+  /** Bytes cut at 100 for the report (shownBytes): "GET /aaa… (10263 bytes)". */
+  truncated: (shown: V, count: V) => string;
+  /** A deadline of the grader's that passed (wire.ts's Timeout). */
+  noAnswerWithin: (ms: V) => string;
+  // bodies
+  bytes: (count: V) => string;
+  body: (what: V) => string;
+  lengthDiffers: (got: V, want: V) => string;
+  byteDiffers: (got: V, index: V) => string;
+  sizeAndSha: (size: V, sha256: V) => string;
+  // connect and TLS
+  tcpConnect: (address: V) => string;
+  connected: string;
+  handshakeDone: string;
+  noHandshake: string;
+  noCertificate: string;
+  /** "ALPN: none": no protocol chosen. */
+  alpnNone: string;
+  tlsVersions: string;
+  alpnWant: string;
+  // answers wanted and seen
+  noAnswer: string;
+  closed: string;
+  bodyThatEnds: string;
+  answerThatEnds: string;
+  okAndBytes: (size: V) => string;
+  okAndFileBytes: string;
+  okAndPage: string;
+  closedAfterIt: (shown: V) => string;
+  thenClosedShort: (shown: V) => string;
+  thenClosed: (shown: V) => string;
+  thenSecond: (shown: V, next: V) => string;
+  secondAnswer: string;
+  stillOpen: (shown: V, seconds: V) => string;
+  closeAfterAnswer: string;
+  // Range
+  rangeWant: (first: V, last: V, count: V) => string;
+  unsatisfiableWant: (size: V) => string;
+  vlcFirstWant: string;
+  vlcWant: (first: V, last: V) => string;
+  // keep-alive and robustness
+  oneAfterAnother: (count: V, request: V) => string;
+  inOneWrite: (count: V, request: V) => string;
+  inOrder: (count: V) => string;
+  pause: string;
+  silentSent: (port: V, request: V) => string;
+  secondClient: (shown: V) => string;
+  silentWant: string;
+  manySent: (count: V, request: V) => string;
+  manyServed: (served: V, count: V) => string;
+  aConnection: (error: V) => string;
+  another: (shown: V) => string;
+  vanishSent: (request: V) => string;
+  vanished: (statusLine: V) => string;
+  vanishedError: (error: V) => string;
+  garbageSent: (bytes: V) => string;
+  anAnswer: string;
+  notServed: string;
+  /** A check that outlived the grader's limit for one check (tests/grade.ts). */
+  checkTimeLimit: (ms: V) => string;
+}
+
 export interface Messages {
   checks: Record<string, CheckText>;
   report: ReportText;
+  wire: WireText;
 }
 
 const C_ONE_RECV = "in C: one recv() is not one request — loop until \\r\\n\\r\\n";
@@ -324,6 +407,69 @@ const en: Messages = {
     total: (counts) => `total: ${counts}`,
     exitNote: "exit code 0 only when nothing FAILed and every check ran (WARNs are allowed)",
   },
+  wire: {
+    none: "(none)",
+    bodyStopped: (bytes) => `the body stopped after ${bytes} bytes`,
+    closedNoAnswer: "closed, no answer",
+    closedAfter: (shown) => `closed after ${shown}`,
+    noAnswerInTime: "no answer in time",
+    noAnswerInTimeAfter: (shown) => `no answer in time: ${shown}`,
+    bodyNeverEnded: (statusLine) => `${statusLine}, then the body never ended (no answer in time)`,
+    notAResponse: (shown) => `not a response: ${shown}`,
+    error: (message) => `error: ${message}`,
+    truncated: (shown, count) => `${shown}… (${count} bytes)`,
+    noAnswerWithin: (ms) => `no answer within ${ms} ms`,
+    bytes: (count) => `${count} bytes`,
+    body: (what) => `body: ${what}`,
+    lengthDiffers: (got, want) => `${got} bytes, want ${want}`,
+    byteDiffers: (got, index) => `${got} bytes, byte ${index} differs`,
+    sizeAndSha: (size, sha256) => `${size} bytes, sha256 ${sha256}`,
+    tcpConnect: (address) => `TCP connect to ${address}`,
+    connected: "connected",
+    handshakeDone: "handshake done",
+    noHandshake: "no handshake",
+    noCertificate: "no certificate",
+    alpnNone: "none",
+    tlsVersions: "TLSv1.2 or TLSv1.3",
+    alpnWant: "http/1.1 or none",
+    noAnswer: "no answer",
+    closed: "closed",
+    bodyThatEnds: "a body that ends",
+    answerThatEnds: "an answer that ends",
+    okAndBytes: (size) => `200 and ${size} bytes`,
+    okAndFileBytes: "200 and the file's bytes",
+    okAndPage: "HTTP/1.1 200 and the page",
+    closedAfterIt: (shown) => `${shown} (closed after it)`,
+    thenClosedShort: (shown) => `${shown}, closed`,
+    thenClosed: (shown) => `${shown}, then closed`,
+    thenSecond: (shown, next) => `${shown} || then: ${next}`,
+    secondAnswer: "the second answer: HTTP/1.1 200",
+    stillOpen: (shown, seconds) => `${shown}, still open after ${seconds} s`,
+    closeAfterAnswer: "close after the answer",
+    rangeWant: (first, last, count) => `206, bytes ${first}-${last} (${count} bytes)`,
+    unsatisfiableWant: (size) => `416 with Content-Range: bytes */${size}`,
+    vlcFirstWant: "206 from byte 0",
+    vlcWant: (first, last) => `206, bytes ${first}-${last}`,
+    oneAfterAnother: (count, request) => `one after another: ${count} × ${request}`,
+    inOneWrite: (count, request) => `in one write: ${count} × ${request}`,
+    inOrder: (count) => `${count} × HTTP/1.1 200, in order`,
+    pause: "(pause)",
+    silentSent: (port, request) =>
+      `client 1: TCP connect to ${port}, sends nothing; client 2: ${request}`,
+    secondClient: (shown) => `client 2: ${shown}`,
+    silentWant: "client 2: HTTP/1.1 200 while client 1 is silent",
+    manySent: (count, request) => `${count} TLS connections open at once, then on each: ${request}`,
+    manyServed: (served, count) => `${served} of ${count} answered 200`,
+    aConnection: (error) => `a connection: ${error}`,
+    another: (shown) => `another: ${shown}`,
+    vanishSent: (request) => `${request} then close after the first bytes`,
+    vanished: (statusLine) => `${statusLine}, then the client vanished`,
+    vanishedError: (error) => `${error}; the client vanished`,
+    garbageSent: (bytes) => `TCP connect and close; then "${bytes}" as a TLS ClientHello`,
+    anAnswer: "an answer: 414 or 431 (or 404, 200)",
+    notServed: "403, 404 or 400",
+    checkTimeLimit: (ms) => `the check did not end in ${ms} ms`,
+  },
 };
 
 const C_ONE_RECV_ZH = "C 语言：一次 recv() 不等于一个请求——要循环读到 \\r\\n\\r\\n";
@@ -604,6 +750,69 @@ const zh: Messages = {
     needsRoot: "需要 --root（评分程序在那里写入自己的测试文件）",
     total: (counts) => `总计：${counts}`,
     exitNote: "只有没有 FAIL 且每项检查都运行了，退出码才是 0（WARN 不影响）",
+  },
+  wire: {
+    none: "（无）",
+    bodyStopped: (bytes) => `正文在 ${bytes} 字节后中断`,
+    closedNoAnswer: "连接已关闭，没有回答",
+    closedAfter: (shown) => `收到 ${shown} 后连接关闭`,
+    noAnswerInTime: "超时没有回答",
+    noAnswerInTimeAfter: (shown) => `超时没有完整的回答：${shown}`,
+    bodyNeverEnded: (statusLine) => `${statusLine}，但正文一直没有结束（超时）`,
+    notAResponse: (shown) => `不是合法的响应：${shown}`,
+    error: (message) => `错误：${message}`,
+    truncated: (shown, count) => `${shown}…（共 ${count} 字节）`,
+    noAnswerWithin: (ms) => `${ms} 毫秒内没有回答`,
+    bytes: (count) => `${count} 字节`,
+    body: (what) => `正文：${what}`,
+    lengthDiffers: (got, want) => `${got} 字节，应为 ${want}`,
+    byteDiffers: (got, index) => `${got} 字节，第 ${index} 字节不同`,
+    sizeAndSha: (size, sha256) => `${size} 字节，sha256 ${sha256}`,
+    tcpConnect: (address) => `TCP 连接 ${address}`,
+    connected: "已连接",
+    handshakeDone: "握手完成",
+    noHandshake: "没有完成握手",
+    noCertificate: "没有证书",
+    alpnNone: "无",
+    tlsVersions: "TLSv1.2 或 TLSv1.3",
+    alpnWant: "http/1.1，或不协商",
+    noAnswer: "没有回答",
+    closed: "连接已关闭",
+    bodyThatEnds: "有明确结尾的正文",
+    answerThatEnds: "有明确结尾的回答",
+    okAndBytes: (size) => `200，正好 ${size} 字节`,
+    okAndFileBytes: "200，字节与文件一致",
+    okAndPage: "HTTP/1.1 200 和完整的页面",
+    closedAfterIt: (shown) => `${shown}（随后关闭连接）`,
+    thenClosedShort: (shown) => `${shown}，连接关闭`,
+    thenClosed: (shown) => `${shown}，然后关闭连接`,
+    thenSecond: (shown, next) => `${shown} || 接着：${next}`,
+    secondAnswer: "第二个回答：HTTP/1.1 200",
+    stillOpen: (shown, seconds) => `${shown}，${seconds} 秒后连接仍然开着`,
+    closeAfterAnswer: "回答后关闭连接",
+    rangeWant: (first, last, count) => `206，第 ${first}-${last} 字节（共 ${count} 字节）`,
+    unsatisfiableWant: (size) => `416，带 Content-Range: bytes */${size}`,
+    vlcFirstWant: "从第 0 字节开始的 206",
+    vlcWant: (first, last) => `206，第 ${first}-${last} 字节`,
+    oneAfterAnother: (count, request) => `依次发送：${count} × ${request}`,
+    inOneWrite: (count, request) => `一次写入：${count} × ${request}`,
+    inOrder: (count) => `按顺序的 ${count} × HTTP/1.1 200`,
+    pause: "（停顿）",
+    silentSent: (port, request) =>
+      `客户端 1：TCP 连接 ${port} 端口，什么也不发送；客户端 2：${request}`,
+    secondClient: (shown) => `客户端 2：${shown}`,
+    silentWant: "客户端 1 不说话时，客户端 2 得到 HTTP/1.1 200",
+    manySent: (count, request) => `同时打开 ${count} 个 TLS 连接，再在每个连接上发送：${request}`,
+    manyServed: (served, count) => `${count} 个中有 ${served} 个回答 200`,
+    aConnection: (error) => `某个连接：${error}`,
+    another: (shown) => `另一个：${shown}`,
+    vanishSent: (request) => `${request}，收到最初几个字节后关闭连接`,
+    vanished: (statusLine) => `${statusLine}，然后客户端消失`,
+    vanishedError: (error) => `${error}；客户端消失`,
+    garbageSent: (bytes) => `TCP 连接后立即关闭；再把 "${bytes}" 当作 TLS ClientHello 发送`,
+    anAnswer: "一个回答：414 或 431（404、200 也可以）",
+    notServed: "403、404 或 400",
+    checkTimeLimit: (ms) => `这项检查 ${ms} 毫秒内没有结束`,
   },
 };
 
