@@ -246,8 +246,8 @@ http {{ include /etc/nginx/mime.types; access_log off; sendfile on;
     return path
 
 
-def servers(root, workdir, compare=None):
-    """name → Server."""
+def servers(root, workdir, compare=None, quick=False):
+    """name → Server (quick: tinyhttps, the compared one and nginx with 1 worker only)."""
     found = {}
     for name, project in [("tinyhttps", PROJECT), *([(COMPARED + commit_of(compare), compare)] if compare else [])]:
         ports = {"http": free_port(), "https": free_port(), "https-log": free_port()}
@@ -257,6 +257,9 @@ def servers(root, workdir, compare=None):
                                               f"{workdir}/{len(found)}-access.log"))
     ports = {"http": free_port(), "https": free_port(), "https-log": free_port()}
     found[NGINX] = Server(start(["nginx", "-c", nginx_conf(workdir, "nginx", root, 1, ports)]), ports)
+    if quick:
+        wait_until_up(found)
+        return found
     ports = {"http": free_port(), "https": free_port()}
     found[NGINX_AUTO] = Server(
         start(["nginx", "-c", nginx_conf(workdir, "nginx-auto", root, "auto", ports)], pinned=False), ports,
@@ -436,6 +439,9 @@ def main():
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=3, help="each cell is the median of these")
     parser.add_argument("--compare", metavar="DIR", help="another tinyhttps checkout to run beside this one")
+    parser.add_argument("--only", metavar="REGEX", help="a quick look while working: only the cases whose "
+                        "name matches, only tinyhttps (and --compare) beside nginx (1 worker), no memory rows; "
+                        "prints the medians and writes no file")
     args = parser.parse_args()
     for tool in ("wrk", "nginx", "taskset", "openssl"):
         if not shutil.which(tool):
@@ -446,17 +452,19 @@ def main():
     client, why = build_bigread(workdir)
     if client is None:
         sys.exit(f"bench: bench/bigread.c did not compile ({why}): apt-get install gcc libssl-dev")
-    found = servers(root, workdir, args.compare)
+    found = servers(root, workdir, args.compare, quick=args.only is not None)
+    cases = [case for case in CASES if args.only is None or re.search(args.only, case[0])]
     samples = {}  # (case, server) → one result per round
     memory = {"idle": {}, "load": {}, "peak": {}}  # what → server → MiB
     try:
         time.sleep(1)
         for name, server in found.items():
             memory["idle"][name] = memory_mib(server.proc)
-        memory["load"] = memory_under_load(found)
+        if args.only is None:
+            memory["load"] = memory_under_load(found)
         # Rounds outermost: each server meets the machine's slow and fast moments alike.
         for round in range(1, args.rounds + 1):
-            for name, kind, path, options, measure in CASES:
+            for name, kind, path, options, measure in cases:
                 for server_name, server in found.items():
                     port = server.ports.get(kind)
                     if server.proc is None or port is None:
@@ -488,6 +496,8 @@ def main():
             if name == case:
                 median = values[len(values) // 2] if values else None
                 results[(row, server)] = (median, "; ".join(r["errors"] for r in runs if r["errors"]))
+    if args.only is not None:
+        return print_medians(samples, found)
     busiest = max((r["cpu"] for runs in samples.values() for r in runs if r.get("cpu") is not None), default=None)
     tls_seen = sorted({r["tls"] for runs in samples.values() for r in runs if r.get("tls", "-") != "-"})
     write_results(found, results, args, time.time() - began, busiest, tls_seen)
@@ -504,6 +514,22 @@ def ratio_to(value, other, measure):
     if not value or not other:
         return None
     return other / value if measure in LOWER_IS_BETTER else value / other
+
+
+def print_medians(samples, found):
+    """--only: each case's median per server, and its ratio to nginx (1 worker), on stdout."""
+    for (name, server), runs in samples.items():
+        measure = next(m for n, _, _, _, m in CASES if n == name)
+        values = sorted(r[measure] for r in runs if r[measure] is not None)
+        base = sorted(r[measure] for r in samples.get((name, NGINX), []) if r[measure] is not None)
+        if not values:
+            print(f"{name:48} {server:34} no result: {'; '.join(r['errors'] for r in runs if r['errors'])}")
+            continue
+        value = values[len(values) // 2]
+        ratio = (ratio_to(value, base[len(base) // 2], measure) if base else None) or float("nan")
+        p99 = sorted(r.get("p99 ms") or 0 for r in runs)[len(runs) // 2]
+        print(f"{name:48} {server:34} {fmt(value, measure):>9} {measure}  p99 {p99:6.1f} ms  "
+              f"÷ nginx {ratio:.2f}×")
 
 
 def write_results(found, results, args, took, busiest, tls_seen):
