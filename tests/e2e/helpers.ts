@@ -74,7 +74,14 @@ export async function startServer(
       try {
         child.kill("SIGTERM");
       } catch { /* it has exited already */ }
+      // A server whose event loop is stuck (a test caught a fault) cannot see SIGTERM: kill it.
+      const stuck = setTimeout(() => {
+        try {
+          child.kill("SIGKILL");
+        } catch { /* it has exited meanwhile */ }
+      }, 10_000);
       const status = await child.status;
+      clearTimeout(stuck);
       await done;
       return status;
     },
@@ -312,6 +319,26 @@ export function bytesOf(text: string): Uint8Array {
 export function openFds(pid: number): number {
   const out = new Deno.Command("ls", { args: ["-1", `/proc/${pid}/fd`] }).outputSync();
   return new TextDecoder().decode(out.stdout).split("\n").filter((l) => l !== "").length;
+}
+
+/** `promise`, or an error saying what did not happen within `ms`: a test fails, never hangs. */
+export async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: nothing within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `size` random bytes (getRandomValues fills at most 64 KiB a call). */
+export function randomBytes(size: number): Uint8Array {
+  const bytes = new Uint8Array(size);
+  for (let i = 0; i < size; i += 65536) crypto.getRandomValues(bytes.subarray(i, i + 65536));
+  return bytes;
 }
 
 /** Waits until `check()` is true, polling, for at most `ms`; returns its last answer. */

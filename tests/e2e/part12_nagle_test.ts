@@ -1,9 +1,11 @@
-// server.ts part 12 (Nagle off for TLS, through the C library (FFI)), over real sockets: without
-// --allow-ffi the banner says Nagle stays on for TLS, and files are still served. With it, the
-// 40 ms stalls are gone: "Nagle is off: ..." in part7_write_test.ts.
+// server.ts part 12 (the C library, through FFI), over real sockets: without --allow-ffi the
+// banner says Nagle stays on for TLS, and files are still served. With it, the 40 ms stalls are
+// gone ("Nagle is off: ..." in part7_write_test.ts), and a file that is not in memory, whole or in
+// part, still comes byte for byte (readCached() copies nothing, and the slow read takes over).
 
 import { assert, assertEquals } from "@std/assert";
-import { get, request, serveFixture } from "./helpers.ts";
+import { join } from "@std/path";
+import { get, randomBytes, request, serveFixture, within } from "./helpers.ts";
 
 Deno.test("server.ts part 12: without --allow-ffi says Nagle stays on for TLS, and serves", async () => {
   const site = await serveFixture(["--quiet"], undefined, ["--allow-net", "--allow-read"]);
@@ -19,4 +21,49 @@ Deno.test("server.ts part 12: without --allow-ffi says Nagle stays on for TLS, a
       l.includes("Nagle on for TLS, and open files' paths not checked: give --allow-ffi=/lib")
     ),
   );
+});
+
+/** How many of a file's pages are in the page cache, as util-linux's fincore(1) counts them. */
+function pagesInMemory(path: string): number {
+  const out = new Deno.Command("fincore", {
+    args: ["--bytes", "--noheadings", "-o", "PAGES", path],
+  })
+    .outputSync();
+  return Number(new TextDecoder().decode(out.stdout).trim());
+}
+
+Deno.test({
+  name: "server.ts part 12: a file that is not in memory is read from the disk, byte for byte",
+  ignore: Deno.build.os !== "linux",
+  fn: async () => {
+    const site = await serveFixture();
+    try {
+      const path = join(site.root, "cold.bin");
+      const file = randomBytes(3_000_000);
+      await Deno.writeFile(path, file);
+      // dd's nocache asks the kernel to drop the file's pages (posix_fadvise POSIX_FADV_DONTNEED).
+      await new Deno.Command("dd", { args: [`if=${path}`, "iflag=nocache", "count=0"] }).output();
+      await new Deno.Command("sync").output();
+      await new Deno.Command("dd", { args: [`if=${path}`, "iflag=nocache", "count=0"] }).output();
+      const cold = pagesInMemory(path);
+      const whole = await within(10_000, "the cold file", site.tls(get("/cold.bin")));
+      assertEquals(whole.body.length, file.length);
+      assert(whole.body.every((b, at) => b === file[at]), "the cold file's bytes differ");
+      // Half in memory, half not: the first read stops where the cached pages end.
+      await new Deno.Command("dd", { args: [`if=${path}`, "iflag=nocache", "count=0"] }).output();
+      await Deno.readFile(path).then((b) => b.subarray(0, 1)); // reads it all back in...
+      await new Deno.Command("dd", {
+        args: [`if=${path}`, "iflag=nocache,skip_bytes", "skip=1500000", "count=0"],
+      }).output(); // ...and drops its second half
+      const half = pagesInMemory(path);
+      const ranged = get("/cold.bin", "Range: bytes=1000000-2199999\r\n");
+      const range = await within(10_000, "the half-cold range", site.tls(ranged));
+      assertEquals(range.status, 206);
+      assert(range.body.every((b, at) => b === file[1_000_000 + at]), "the range's bytes differ");
+      assertEquals(cold, 0, "the test could not drop the file's pages from memory");
+      assert(half > 0 && half < 3_000_000 / 4096, `${half} pages in memory: not half`);
+    } finally {
+      await site.stop();
+    }
+  },
 });
