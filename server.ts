@@ -545,20 +545,20 @@ async function writeReply(
     console.error(`tinyhttps: ${reply.status} to ${c.client}: ${printable(reply.reason)}`);
   }
   if (c.site.server.config.trace) traceSent(c, framed.head); // part 20: --trace
+  const out = bufferFor(c, framed); // the connection's own, or for a large one a lent one (part 15)
   try {
-    await streamBody(c, framed, file);
+    await streamBody(c, framed, out, file);
   } finally {
+    if (out !== c.out) giveBack(c.site.server.cache, out); // part 15: for the next large body
     if (c.sent > 0) logResponse(c, reply.status, Math.max(0, c.sent - c.headBytes));
   }
   return framed.close ? "close" : "next request";
 }
 
-/** streamBody sends the head and the body through one buffer of at most CHUNK_SIZE bytes (a 4 GiB
- * video costs the memory of a small page; a small answer leaves in one write). Awaiting each write
- * is the backpressure: while the client reads slowly, write() waits and the file is not read. */
-async function streamBody(c: Connection, framed: Framed, file?: FoundFile): Promise<void> {
-  const total = framed.head.length + framed.bodyLength;
-  const out = total <= c.out.length ? c.out : new Uint8Array(Math.min(CHUNK_SIZE, total));
+/** streamBody sends the head and the body through one buffer, `out`, of at most CHUNK_SIZE bytes
+ * (a 4 GiB video costs the memory of a small page; a small answer leaves in one write). Awaiting
+ * each write is the backpressure: while the client reads slowly, write() waits, the file unread. */
+async function streamBody(c: Connection, framed: Framed, out: Uint8Array, file?: FoundFile) {
   let used = await putHead(c, out, framed.head);
   for (const part of framed.body) { // the reply's own bytes, or byte ranges of the file
     if (part instanceof Uint8Array) used = await gather(c, out, used, part);
@@ -792,7 +792,7 @@ function newServer(
     keyFile: fileIdentity(config.key),
     open: new Set<Connection>(),
     clock: performance.now(),
-    cache: { files: new Map(), bytes: 0, openFiles: new Set(), users: new Map() },
+    cache: { files: new Map(), bytes: 0, openFiles: new Set(), users: new Map(), buffers: [] },
     libc,
     log,
     accepted: 0,
@@ -1170,7 +1170,7 @@ async function takeBody(c: Connection, length: number, kept?: Uint8Array): Promi
   return true;
 }
 
-// ── 15. The file cache: small files' bytes, big files' open handles ───────────────────────────
+// ── 15. Kept for the next request: small files' bytes, open handles, send buffers ──────────────
 
 /** Files up to this size are kept in memory, at most CACHE_MAX_BYTES of them in all. */
 const SMALL_FILE_MAX = 64 * 1024;
@@ -1191,6 +1191,8 @@ interface FileCache {
   /** How many requests are sending from each handle the cache holds or held: a handle is closed
    * only when no request uses it any more, or another file could get its descriptor number. */
   users: Map<FileHandle, number>;
+  /** CHUNK_SIZE buffers that large responses were sent through, for the next ones. */
+  buffers: Uint8Array[];
 }
 
 interface CacheEntry {
@@ -1293,6 +1295,22 @@ function forget(cache: FileCache, wanted: string): void {
     cache.users.delete(handle);
     handle.close().catch(() => {}); // not awaited: nothing to wait for, and nothing to report
   }
+}
+
+/** How many send buffers are kept for reuse (4 MiB); more may be lent at once, and are freed. */
+const BUFFERS_KEPT = 16;
+
+/** A response that fits the connection's own buffer (OUT_BYTES) is put together there; a larger
+ * one is sent through a CHUNK_SIZE buffer that is lent, and given back when it is sent: a fresh one
+ * each time would cost the memory allocator a mapping and the kernel a page fault per 4 KiB, on
+ * every such response. */
+function bufferFor(c: Connection, framed: Framed): Uint8Array {
+  if (framed.head.length + framed.bodyLength <= c.out.length) return c.out;
+  return c.site.server.cache.buffers.pop() ?? new Uint8Array(CHUNK_SIZE);
+}
+
+function giveBack(cache: FileCache, buffer: Uint8Array): void {
+  if (cache.buffers.length < BUFFERS_KEPT) cache.buffers.push(buffer);
 }
 
 // ── 16. Folder listings (--list) ───────────────────────────────────────────────────────────────

@@ -5,7 +5,7 @@
 
 import { assert, assertEquals, assertNotEquals } from "@std/assert";
 import { join } from "@std/path";
-import { eventually, get, serveFixture } from "./helpers.ts";
+import { type Conn, connect, eventually, get, randomBytes, send, serveFixture } from "./helpers.ts";
 
 /** The files under `root` the server holds open (its /proc/PID/fd links, read through `ls`). */
 function openUnder(pid: number, root: string): string[] {
@@ -13,12 +13,6 @@ function openUnder(pid: number, root: string): string[] {
   return new TextDecoder().decode(out.stdout).split("\n")
     .map((line) => line.split(" -> ")[1] ?? "")
     .filter((target) => target.startsWith(root + "/"));
-}
-
-function randomBytes(size: number): Uint8Array {
-  const bytes = new Uint8Array(size);
-  for (let i = 0; i < size; i += 65536) crypto.getRandomValues(bytes.subarray(i, i + 65536));
-  return bytes;
 }
 
 Deno.test("server.ts part 15: a big file edited in place is served as it is now", async () => {
@@ -78,6 +72,50 @@ Deno.test("server.ts part 15: 80 big files, 8 clients at once: exact bytes, at m
     }
     const kept = () => openUnder(site.server.pid, site.root).length;
     assert(await eventually(() => kept() > 0 && kept() <= 64, 2000), `${kept()} handles kept`);
+  } finally {
+    await site.stop();
+  }
+});
+
+/** Reads one response off `conn` slowly (4 KiB at a time, with pauses), so that the server's
+ * writes wait for the socket while other responses are being sent: its send buffer stays lent. */
+async function readSlowly(conn: Conn, length: number): Promise<Uint8Array> {
+  const got: number[] = [];
+  const chunk = new Uint8Array(4096);
+  while (true) {
+    const n = await conn.read(chunk);
+    if (n === null) break;
+    for (let i = 0; i < n; i++) got.push(chunk[i]);
+    if (got.length % 65536 < 4096) await new Promise((r) => setTimeout(r, 5));
+    const text = new TextDecoder("latin1").decode(Uint8Array.from(got.slice(0, 400)));
+    const headEnd = text.indexOf("\r\n\r\n");
+    if (headEnd !== -1 && got.length >= headEnd + 4 + length) {
+      return Uint8Array.from(got.slice(headEnd + 4, headEnd + 4 + length));
+    }
+  }
+  throw new Error(`the server closed after ${got.length} bytes`);
+}
+
+Deno.test("server.ts part 15: a send buffer is lent to one response at a time (12 slow clients, their own bytes)", async () => {
+  const site = await serveFixture(["--no-redirect"]);
+  try {
+    const files: Uint8Array[] = [];
+    for (let i = 0; i < 12; i++) {
+      files.push(randomBytes(700_000 + i)); // ~3 buffers' worth each, each its own bytes
+      await Deno.writeFile(join(site.root, `s${i}.bin`), files[i]);
+    }
+    for (let round = 0; round < 2; round++) { // the second round gets the buffers given back
+      await Promise.all(files.map(async (file, i) => {
+        const conn = await connect(i % 2 === 0 ? site.HTTP : site.HTTPS, i % 2 === 1);
+        try {
+          await send(conn, get(`/s${i}.bin`, "Connection: close\r\n"));
+          const body = await readSlowly(conn, file.length);
+          assert(body.every((b, at) => b === file[at]), `s${i}.bin differs (round ${round})`);
+        } finally {
+          conn.close();
+        }
+      }));
+    }
   } finally {
     await site.stop();
   }
