@@ -462,10 +462,15 @@ def main():
             memory["idle"][name] = memory_mib(server.proc)
         if args.only is None:
             memory["load"] = memory_under_load(found)
-        # Rounds outermost: each server meets the machine's slow and fast moments alike.
+        # Rounds outermost: each server meets the machine's slow and fast moments alike. Each round
+        # starts the servers one place further along, so that none is always first after a case
+        # changes (two runs of the same code measured 8% apart in fixed places).
+        everyone = list(found.items())
         for round in range(1, args.rounds + 1):
+            start = (round - 1) % len(everyone)
+            in_turn = everyone[start:] + everyone[:start]
             for name, kind, path, options, measure in cases:
-                for server_name, server in found.items():
+                for server_name, server in in_turn:
                     port = server.ports.get(kind)
                     if server.proc is None or port is None:
                         continue
@@ -552,7 +557,8 @@ def write_results(found, results, args, took, busiest, tls_seen):
         + " waited for the servers, not they for it.",
         "Each cell is the median of "
         f"{args.rounds} runs of {args.seconds} s, the rounds interleaved (every case for every server,",
-        "then again), so that all servers meet the machine's noisy moments alike. Ratios are to nginx",
+        "then again, each round starting one server further along), so that all servers meet the",
+        "machine's noisy moments alike. Ratios are to nginx",
         "(1 worker) in the same run; for p99 latency and memory, lower is better and the ratio is",
         "nginx's figure divided by the server's (so above 1 is better there too).",
         "",
