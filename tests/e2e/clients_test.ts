@@ -6,7 +6,7 @@
 
 import { assert, assertEquals, assertGreater, assertMatch } from "@std/assert";
 import { join } from "@std/path";
-import { PROJECT, type Server, startServer } from "./helpers.ts";
+import { have, PROJECT, type Server, startServer } from "./helpers.ts";
 
 const REQUIRED = Deno.env.get("REQUIRE_CLIENTS") === "1";
 const ARTIFACTS = join(PROJECT, "tests/e2e/artifacts");
@@ -14,10 +14,6 @@ const decoder = new TextDecoder();
 /** Root? (`id -u`, since Deno.uid() would need --allow-sys.) */
 const IS_ROOT =
   decoder.decode(new Deno.Command("id", { args: ["-u"] }).outputSync().stdout).trim() === "0";
-
-function have(program: string): boolean {
-  return new Deno.Command("bash", { args: ["-c", `command -v ${program}`] }).outputSync().success;
-}
 
 /** Runs a command; returns its exit code and its stdout + stderr as text. */
 async function run(program: string, args: string[], cwd = PROJECT) {

@@ -15,9 +15,8 @@ import { build, gradeClass, graderArgs, labRoot } from "../grade/class.ts";
 import { MESSAGES } from "../grade/messages.ts";
 import { explain, type Result } from "../grade/report.ts";
 import { Wire } from "../grade/wire.ts";
-import { PROJECT, startServer } from "./helpers.ts";
+import { have, PROJECT, REQUIRED, startServer } from "./helpers.ts";
 
-const REQUIRED = Deno.env.get("LAB_REQUIRED") === "1" || Deno.env.get("REQUIRE_CLIENTS") === "1";
 const GALLERY = join(PROJECT, "tests/grade/gallery");
 const CERT = Deno.readTextFileSync(join(PROJECT, "certs/cert.pem"));
 const KEY = Deno.readTextFileSync(join(PROJECT, "certs/key.pem"));
@@ -26,8 +25,6 @@ const KEY = Deno.readTextFileSync(join(PROJECT, "certs/key.pem"));
 const BIG_MIB = "24";
 const decoder = new TextDecoder();
 
-const have = (program: string) =>
-  new Deno.Command("bash", { args: ["-c", `command -v ${program}`] }).outputSync().success;
 const IS_ROOT =
   decoder.decode(new Deno.Command("id", { args: ["-u"] }).outputSync().stdout).trim() === "0";
 const HAVE_SSL_HEADERS = (() => {

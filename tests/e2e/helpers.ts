@@ -334,6 +334,15 @@ export async function within<T>(ms: number, what: string, promise: Promise<T>): 
   }
 }
 
+/** Whether `program` can be run (a name on the PATH, or a path). */
+export function have(program: string): boolean {
+  return new Deno.Command("bash", { args: ["-c", `command -v ${program}`] }).outputSync().success;
+}
+
+/** Whether a test must not be skipped for a missing program: CI installs them all (.ci/run). */
+export const REQUIRED = Deno.env.get("LAB_REQUIRED") === "1" ||
+  Deno.env.get("REQUIRE_CLIENTS") === "1";
+
 /** `size` random bytes (getRandomValues fills at most 64 KiB a call). */
 export function randomBytes(size: number): Uint8Array {
   const bytes = new Uint8Array(size);
