@@ -11,7 +11,6 @@
 
 // Every decision comes from lib/; the imports for the features beyond the lab are here too.
 import { X509Certificate } from "node:crypto";
-import { fstatSync } from "node:fs";
 import { constants, type FileHandle, open } from "node:fs/promises";
 import { dirname, join } from "@std/path";
 import { cgiEnvironment, cgiReply, parseCgiOutput, splitCgiPath } from "./lib/cgi.ts";
@@ -461,7 +460,7 @@ async function serveFile(
   const { config, realRoot, cache } = c.site.server;
   const wanted = fileFor(realRoot, target.path, target.directory);
   setDeadline(c, "the file system", FILE_SYSTEM_TIMEOUT_MS); // a disk that hangs (NFS, FUSE)
-  const cached = cachedFile(cache, wanted); // part 15: the cache, if it still holds this file
+  const cached = await cachedFile(cache, wanted); // part 15: the cache, if it still holds this file
   const found = cached ?? await lookUp(wanted, c.site.server);
   if (found.kind !== "file") {
     const listed = found.kind === "missing" && target.directory && config.list;
@@ -498,7 +497,7 @@ async function lookUp(wanted: string, server: Server): Promise<Lookup> {
     // As open(2) in C: read only, no symlink as the last name, no waiting for a FIFO's writer.
     handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     const where = openFilePath(server.libc, handle.fd) ?? real; // part 12: the handle's path
-    const info = fstatSync(handle.fd);
+    const info = await handle.stat(); // fstat(2)
     if (!isInsideRoot(where, server.realRoot)) return { kind: "missing" };
     if (info.isDirectory()) return { kind: "directory" };
     if (!info.isFile()) return { kind: "forbidden" }; // a FIFO or a device: never ends
@@ -1199,33 +1198,47 @@ interface CacheEntry {
   found: { kind: "file"; file: FoundFile };
   /** When cachedFile() last found the file unchanged (Date.now() ms). */
   checkedMs: number;
+  /** The check under way, if one is: the requests that arrive meanwhile wait for its answer. */
+  check?: Promise<boolean>;
 }
 
 /** cachedFile returns what lookUp() found for this path if the path still names the file that was
- * opened, unchanged: one statSync (size, modification time, inode: the ETag) instead of the
- * asynchronous calls of a lookup, and at most once per millisecond per file, since the ETag cannot
- * tell two versions within one millisecond apart anyway. LESSON.md part 15 weighs what this
- * misses. A name swapped for a symlink leads to another inode, so to a fresh lookUp(). */
-function cachedFile(cache: FileCache, wanted: string): Lookup | undefined {
+ * opened, unchanged: one stat by name (size, modification time, inode: the ETag) instead of the
+ * calls of a lookup, and at most once per millisecond per file, since the ETag cannot tell two
+ * versions within one millisecond apart anyway. LESSON.md part 15 weighs what this misses. A name
+ * swapped for a symlink leads to another inode, so to a fresh lookUp(). */
+async function cachedFile(cache: FileCache, wanted: string): Promise<Lookup | undefined> {
   const entry = cache.files.get(wanted);
   if (entry === undefined) return undefined;
-  const nowMs = Date.now();
-  if (entry.checkedMs !== nowMs && !isUnchanged(wanted, entry.found.file)) {
-    forget(cache, wanted);
-    return undefined;
+  if (entry.checkedMs !== Date.now()) {
+    entry.check ??= recheck(entry, wanted); // one at a time: a hung disk holds one helper thread
+    const unchanged = await entry.check;
+    if (cache.files.get(wanted) !== entry) return undefined; // let go meanwhile: look it up afresh
+    if (!unchanged) {
+      forget(cache, wanted);
+      return undefined;
+    }
   }
-  entry.checkedMs = nowMs;
   const handle = entry.found.file.handle;
   if (handle !== undefined) cache.users.set(handle, (cache.users.get(handle) ?? 0) + 1);
   return entry.found;
 }
 
-function isUnchanged(wanted: string, file: FoundFile): boolean {
+/** Stats the name on Deno's helper thread, not the event loop (a network file system may take
+ * seconds, and the request's file-system deadline is what ends the wait), and says whether it
+ * still leads to the version that was kept. */
+async function recheck(entry: CacheEntry, wanted: string): Promise<boolean> {
+  const startedMs = Date.now();
   try {
-    const now = Deno.statSync(wanted);
-    return strongETag(now.size, now.mtime?.getTime() ?? 0, now.ino ?? 0) === file.facts.etag;
+    const now = await Deno.stat(wanted);
+    const same = strongETag(now.size, now.mtime?.getTime() ?? 0, now.ino ?? 0) ===
+      entry.found.file.facts.etag;
+    if (same) entry.checkedMs = startedMs;
+    return same;
   } catch {
     return false; // deleted, or no longer readable: look it up afresh
+  } finally {
+    entry.check = undefined;
   }
 }
 
@@ -1392,7 +1405,7 @@ async function runCgi(
     return writeReply(c, statusReply(404, "There is no such program."), head);
   }
   const { path, handle } = found.file; // the program runs by its path: the handle just checks
-  const executable = (fstatSync(handle!.fd).mode & 0o111) !== 0;
+  const executable = ((await handle!.stat()).mode & 0o111) !== 0;
   await handle!.close();
   if (!executable) return writeReply(c, statusReply(403, "This program is not executable."), head);
   const env = cgiEnvironment(cgiRequest(c, head, program, path, body.length));

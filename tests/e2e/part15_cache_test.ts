@@ -5,7 +5,18 @@
 
 import { assert, assertEquals, assertNotEquals } from "@std/assert";
 import { join } from "@std/path";
-import { type Conn, connect, eventually, get, randomBytes, send, serveFixture } from "./helpers.ts";
+import {
+  type Conn,
+  connect,
+  eventually,
+  get,
+  randomBytes,
+  request,
+  REQUIRED,
+  send,
+  serveFixture,
+  startServer,
+} from "./helpers.ts";
 
 /** The files under `root` the server holds open (its /proc/PID/fd links, read through `ls`). */
 function openUnder(pid: number, root: string): string[] {
@@ -120,3 +131,67 @@ Deno.test("server.ts part 15: a send buffer is lent to one response at a time (1
     await site.stop();
   }
 });
+
+/** Whether a FUSE file system can be mounted here: Linux with /dev/fuse, and Debian's
+ * python3-fusepy for tests/e2e/slowfs.py (which .ci/run installs). */
+function canMountFuse(): boolean {
+  try {
+    if (!Deno.statSync("/dev/fuse").isCharDevice) return false;
+  } catch {
+    return false;
+  }
+  const fusepy = new Deno.Command("/usr/bin/python3", { args: ["-c", "import fusepy"] });
+  return fusepy.outputSync().success;
+}
+
+Deno.test({
+  name:
+    "server.ts part 15: a cached file's check that waits for a stuck disk holds up no other request",
+  ignore: Deno.build.os !== "linux" || (!canMountFuse() && !REQUIRED),
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    const mount = join(dir, "mnt"), flag = join(dir, "stuck");
+    await Deno.mkdir(mount);
+    const fs = new Deno.Command("/usr/bin/python3", {
+      args: [join(import.meta.dirname!, "slowfs.py"), mount, flag],
+      stdout: "null",
+      stderr: "inherit",
+    }).spawn();
+    let server: Awaited<ReturnType<typeof startServer>> | undefined;
+    try {
+      assert(await eventually(() => existsNow(join(mount, "page.txt")), 5000), "slowfs mounted");
+      server = await startServer(["--root", mount, "--quiet"]);
+      const page = () => request(server!.httpsPort, true, get("/page.txt"));
+      assertEquals((await page()).status, 200); // now in the cache
+      await Deno.writeTextFile(flag, ""); // from here, every stat takes 4 s
+      await new Promise((r) => setTimeout(r, 5)); // a later millisecond: the hit is checked
+      const stuck = page();
+      await new Promise((r) => setTimeout(r, 300)); // its stat is waiting for the "disk" by now
+      // Port 80 touches no file: with the check blocking the event loop, this waited 4 s.
+      const started = performance.now();
+      const redirect = await request(server.httpPort, false, get("/"));
+      const ms = performance.now() - started;
+      assertEquals(redirect.status, 301);
+      assert(ms < 1500, `port 80 answered after ${Math.round(ms)} ms, behind the stuck disk`);
+      await Deno.remove(flag);
+      const late = await stuck; // the check ends, the file is unchanged: served from the cache
+      assertEquals([late.status, late.text], [200, "a page from a slow disk\n"]);
+    } finally {
+      await Deno.remove(flag).catch(() => {});
+      await server?.stop();
+      await new Deno.Command("umount", { args: [mount] }).output();
+      await fs.status;
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+/** Whether a path exists (statSync: only the test waits for it). */
+function existsNow(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
