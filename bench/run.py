@@ -204,8 +204,8 @@ def tinyhttps(project, root, http_port, https_port, log=None):
     v8 = [word for word in start_task.split() if word.startswith("--v8-flags=")]
     return start([DENO, "run", *v8, "--allow-net", "--allow-read", *logging, "--allow-ffi=/lib",
                   f"{project}/server.ts", "--root", root, "--hostname", "127.0.0.1",
-                  "--http-port", str(http_port), "--https-port", str(https_port),
-                  *(["--log", log] if log else ["--quiet"]), "--no-redirect"])
+                  "--http-port", str(http_port), "--https-port", str(https_port), "--cert", CERT,
+                  "--key", KEY, *(["--log", log] if log else ["--quiet"]), "--no-redirect"])
 
 
 def commit_of(project):
@@ -246,6 +246,15 @@ http {{ include /etc/nginx/mime.types; access_log off; sendfile on;
     return path
 
 
+def use_ecdsa_certificate(workdir):
+    """Makes a self-signed ECDSA P-256 certificate for 127.0.0.1 and points CERT and KEY at it."""
+    global CERT, KEY
+    CERT, KEY = f"{workdir}/ecdsa-cert.pem", f"{workdir}/ecdsa-key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                    "-nodes", "-keyout", KEY, "-out", CERT, "-days", "30", "-subj", "/CN=127.0.0.1"],
+                   check=True, capture_output=True)
+
+
 def servers(root, workdir, compare=None, quick=False):
     """name → Server (quick: tinyhttps, the compared one and nginx with 1 worker only)."""
     found = {}
@@ -259,6 +268,8 @@ def servers(root, workdir, compare=None, quick=False):
     found[NGINX] = Server(start(["nginx", "-c", nginx_conf(workdir, "nginx", root, 1, ports)]), ports)
     if quick:
         wait_until_up(found)
+        for server in found.values():
+            server.tls = tls_of(server.ports["https"])
         return found
     ports = {"http": free_port(), "https": free_port()}
     found[NGINX_AUTO] = Server(
@@ -302,7 +313,9 @@ def tls_of(port):
         return f"? ({e})"
     agreed = re.search(r"New, (\S+), Cipher is (\S+)", out)
     group = re.search(r"Server Temp Key: ([^,\n]+)", out)
-    return " ".join([*(agreed.groups() if agreed else ["?"]), *(group.groups() if group else [])])
+    signature = re.search(r"Peer signature type: (\S+)", out)
+    return " ".join([*(agreed.groups() if agreed else ["?"]), *(group.groups() if group else []),
+                     *(signature.groups() if signature else [])])
 
 
 def wrk(url, options, seconds):
@@ -442,6 +455,8 @@ def main():
     parser.add_argument("--only", metavar="REGEX", help="a quick look while working: only the cases whose "
                         "name matches, only tinyhttps (and --compare) beside nginx (1 worker), no memory rows; "
                         "prints the medians and writes no file")
+    parser.add_argument("--ecdsa", action="store_true", help="every server with an ECDSA P-256 certificate "
+                        "made for this run, instead of certs/ (RSA-2048): what the handshake costs with each")
     args = parser.parse_args()
     for tool in ("wrk", "nginx", "taskset", "openssl"):
         if not shutil.which(tool):
@@ -450,6 +465,8 @@ def main():
     root = make_root()
     workdir = tempfile.mkdtemp(prefix="tinyhttps-bench-run-")
     client, why = build_bigread(workdir)
+    if args.ecdsa:
+        use_ecdsa_certificate(workdir)
     if client is None:
         sys.exit(f"bench: bench/bigread.c did not compile ({why}): apt-get install gcc libssl-dev")
     found = servers(root, workdir, args.compare, quick=args.only is not None)
@@ -523,6 +540,8 @@ def ratio_to(value, other, measure):
 
 def print_medians(samples, found):
     """--only: each case's median per server, and its ratio to nginx (1 worker), on stdout."""
+    for name, server in found.items():
+        print(f"TLS of {name}: {server.tls or '-'}")
     for (name, server), runs in samples.items():
         measure = next(m for n, _, _, _, m in CASES if n == name)
         values = sorted(r[measure] for r in runs if r[measure] is not None)
