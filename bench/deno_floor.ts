@@ -1,20 +1,25 @@
 // The floor under any Deno server: twenty lines that answer every request on a connection with
-// the same 1 KiB, parsing nothing. Loaded with wrk -c256 on another core, it shows the tail
-// latency that Deno's runtime itself adds when many connections are busy at once, before any of
-// tinyhttps's work (see the note of issue 16 and bench/RESULTS.md):
+// the same 1 KiB, parsing nothing. Loaded with wrk on another core, it shows what Deno's runtime
+// costs by itself before any of tinyhttps's work: the tail latency when 256 connections are busy
+// at once, and the resident memory of a TLS server that loads no node: module (see the note of
+// issue 16 and bench/RESULTS.md, where bench/run.py runs it with TLS):
 //
-//   taskset -c 0 deno run --allow-net bench/deno_floor.ts &
+//   taskset -c 0 deno run --allow-net bench/deno_floor.ts &             (port 28080, plain TCP)
 //   taskset -c 1 wrk -t1 -c256 -d5s --latency http://127.0.0.1:28080/
+//   deno run --allow-net --allow-read bench/deno_floor.ts PORT CERT KEY   (TLS)
 
-const head = new TextEncoder().encode(
-  "HTTP/1.1 200 OK\r\nContent-Length: 1024\r\n\r\n",
-);
+const [port = "28080", certFile, keyFile] = Deno.args;
+const head = new TextEncoder().encode("HTTP/1.1 200 OK\r\nContent-Length: 1024\r\n\r\n");
 const response = new Uint8Array(head.length + 1024);
 response.set(head);
 
-for await (const conn of Deno.listen({ hostname: "127.0.0.1", port: 28080 })) {
-  answerEachRead(conn);
-}
+const options = { hostname: "127.0.0.1", port: Number(port) };
+const listener = certFile === undefined ? Deno.listen(options) : Deno.listenTls({
+  ...options,
+  cert: Deno.readTextFileSync(certFile),
+  key: Deno.readTextFileSync(keyFile),
+});
+for await (const conn of listener) answerEachRead(conn);
 
 /** One read is taken to be one request (wrk sends one and waits): the same answer, whole. */
 async function answerEachRead(conn: Deno.Conn): Promise<void> {
@@ -25,7 +30,7 @@ async function answerEachRead(conn: Deno.Conn): Promise<void> {
         sent += await conn.write(response.subarray(sent));
       }
     }
-  } catch { /* the client left */ }
+  } catch { /* the client left, or its TLS handshake failed */ }
   try {
     conn.close();
   } catch { /* closed already */ }

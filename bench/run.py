@@ -65,6 +65,7 @@ MEMORY = [("idle", "resident memory, idle at start"),
 ROWS += [(row, key, "MiB") for key, row in MEMORY]
 LOWER_IS_BETTER = ("p99 ms", "MiB")
 NGINX, NGINX_AUTO = "nginx (1 worker, sendfile)", f"nginx (worker_processes auto = {os.cpu_count()}, not pinned)"
+FLOOR = "Deno floor (TLS, bench/deno_floor.ts)"
 # Both nginx speak what tinyhttps (rustls, through Deno) speaks to OpenSSL clients like wrk and
 # bigread: TLS 1.3 with TLS_AES_256_GCM_SHA384 over X25519. (nginx 1.22 offers TLS 1.2 only unless
 # told.) bench/run.py asks every HTTPS server with `openssl s_client` and RESULTS.md says what each
@@ -143,8 +144,9 @@ class Server:
     ("http", "https", "https-log"), and a note for RESULTS.md. A server may have a second process
     for the logging case (`logger`): tinyhttps's log is on or off for the whole process."""
 
-    def __init__(self, proc, ports, note="", logger=None):
+    def __init__(self, proc, ports, note="", logger=None, serves=None):
         self.proc, self.ports, self.note, self.logger = proc, dict(ports), note, logger
+        self.serves = serves  # a regex: only the cases whose name matches (None: all)
         self.tls = ""  # what `openssl s_client` agreed with it
 
     def procs(self):
@@ -286,6 +288,13 @@ def servers(root, workdir, compare=None, quick=False):
         found["npm http-server 14"] = Server(start([npx, "--yes", "http-server@14.1.1", root, "-a", "127.0.0.1",
                                                     "-p", str(port), "-S", "-C", CERT, "-K", KEY, "-s", "-c-1"]),
                                              {"https": port}, "memory is npx's and its children's together")
+    port = free_port()
+    found[FLOOR] = Server(start([DENO, "run", "--allow-net", "--allow-read", f"{PROJECT}/bench/deno_floor.ts",
+                                 str(port), CERT, KEY]), {"https": port},
+                          "informative: bench/deno_floor.ts with TLS, twenty lines that answer every read with "
+                          "the same 1 KiB, parse nothing and load no node: module (no V8 flags): what Deno "
+                          "itself costs; it serves no file, so it has the 1 KiB rows and memory only",
+                          serves=r"^1 KiB")
     std_server, note = std_file_server(workdir)
     std = subprocess.run([DENO, "run", "-A", std_server, "--help"], capture_output=True, text=True,
                          timeout=120) if std_server else None
@@ -489,7 +498,7 @@ def main():
             for name, kind, path, options, measure in cases:
                 for server_name, server in in_turn:
                     port = server.ports.get(kind)
-                    if server.proc is None or port is None:
+                    if server.proc is None or port is None or not re.search(server.serves or "", name):
                         continue
                     url = f"{kind.split('-')[0]}://127.0.0.1:{port}{path}"
                     if options[0] == "bigread":
@@ -583,7 +592,12 @@ def write_results(found, results, args, took, busiest, tls_seen):
         "",
         "- TLS, as `openssl s_client` (OpenSSL, as wrk and bigread) agreed it with each server: " +
         "; ".join(f"{name}: {agreed}" for name, agreed in tls.items()) +
-        ("." if same_tls else ". ⚠ tinyhttps and nginx did not agree to the same TLS."),
+        ("." if same_tls else ". ⚠ tinyhttps and nginx did not agree to the same TLS.") +
+        " The certificate: " + ("ECDSA P-256, made for this run (`--ecdsa`)." if args.ecdsa else
+                                "`certs/cert.pem`, RSA-2048 (`--ecdsa` runs with P-256)."),
+        "- New connection each: wrk does not resume TLS sessions, so every connection is a full",
+        "  handshake for it too; in that row it keeps core 1 about 100% busy (measured with",
+        "  `/usr/bin/time`), so the row measures client and server together.",
         "- Logging: in that row tinyhttps is a second instance run with `--log FILE` (and",
         "  `--allow-write` for that file, in a temporary folder), nginx a second `server` with",
         "  `access_log FILE` (its default: one `write()` per line); in every other row both log nothing.",
