@@ -293,8 +293,8 @@ def servers(root, workdir, compare=None, quick=False):
                                  str(port), CERT, KEY]), {"https": port},
                           "informative: bench/deno_floor.ts with TLS, twenty lines that answer every read with "
                           "the same 1 KiB, parse nothing and load no node: module (no V8 flags): what Deno "
-                          "itself costs; it serves no file, so it has the 1 KiB rows and memory only",
-                          serves=r"^1 KiB")
+                          "itself costs; it serves no file and never closes, so it has the keep-alive 1 KiB rows and memory only",
+                          serves=r"^1 KiB, (keep-alive, HTTPS$|64|256)")
     std_server, note = std_file_server(workdir)
     std = subprocess.run([DENO, "run", "-A", std_server, "--help"], capture_output=True, text=True,
                          timeout=120) if std_server else None
