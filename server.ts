@@ -170,6 +170,7 @@ function watchdog(server: Server): void {
     c.timedOut = true;
     close(c);
   }
+  giveMemoryBack(server); // part 15: after a burst, once the server is quiet
 }
 
 // ── 3. One connection: requests in order, until one side closes ────────────────────────────────
@@ -791,7 +792,16 @@ function newServer(
     keyFile: fileIdentity(config.key),
     open: new Set<Connection>(),
     clock: performance.now(),
-    cache: { files: new Map(), bytes: 0, openFiles: new Set(), users: new Map(), buffers: [] },
+    cache: {
+      files: new Map(),
+      bytes: 0,
+      openFiles: new Set(),
+      users: new Map(),
+      buffers: [],
+      responsesSeen: 0,
+      lastBusy: 0,
+      givenBack: GIVE_BACK_TIMES, // nothing to give back yet
+    },
     libc,
     log,
     accepted: 0,
@@ -910,7 +920,7 @@ function listeningAddresses(hostname: string): string[] {
 
 // ── 12. The C library (FFI): Nagle off for TLS, where an open file is, reads that never wait ───
 
-/** The C functions we call, with their C types (<sys/socket.h>, <unistd.h>). */
+/** The C functions we call, with their C types (<sys/socket.h>, <unistd.h>, <malloc.h>). */
 const C_CALLS = {
   getsockname: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
   getsockopt: { parameters: ["i32", "i32", "i32", "buffer", "buffer"], result: "i32" },
@@ -918,6 +928,7 @@ const C_CALLS = {
   readlink: { parameters: ["buffer", "buffer", "usize"], result: "isize" },
   preadv2: { parameters: ["i32", "buffer", "i32", "i64", "i32"], result: "isize" },
   memset: { parameters: ["buffer", "i32", "usize"], result: "usize" },
+  malloc_trim: { parameters: ["usize"], result: "i32" }, // part 15: memory back when quiet
 } as const;
 /** The C library's functions, or why we could not load them. */
 type CLibrary = Deno.DynamicLibrary<typeof C_CALLS>["symbols"] | string;
@@ -1192,6 +1203,11 @@ interface FileCache {
   users: Map<FileHandle, number>;
   /** CHUNK_SIZE buffers that large responses were sent through, for the next ones. */
   buffers: Uint8Array[];
+  /** server.responses when the watchdog last saw it change, and its clock then; and whether the
+   * times the memory has been given back since (giveMemoryBack). */
+  responsesSeen: number;
+  lastBusy: number;
+  givenBack: number;
 }
 
 interface CacheEntry {
@@ -1324,6 +1340,35 @@ function bufferFor(c: Connection, framed: Framed): Uint8Array {
 
 function giveBack(cache: FileCache, buffer: Uint8Array): void {
   if (cache.buffers.length < BUFFERS_KEPT) cache.buffers.push(buffer);
+}
+
+/** How long without a response before the server counts as quiet; and how many times, that far
+ * apart, it then gives memory back. */
+const QUIET_MS = 2_000;
+const GIVE_BACK_TIMES = 5;
+
+/** After a burst of requests, once the server has answered none for QUIET_MS, the memory the
+ * burst used goes back to the system: the kept send buffers are dropped; V8 collects at once
+ * (the global gc function, which --v8-flags=--expose-gc gives, as the tasks run it: V8 collects
+ * when JavaScript allocates, and a quiet server allocates nothing, so it keeps a burst's heap);
+ * and malloc_trim(3) hands the C library's free memory back (the TLS buffers of connections that
+ * closed). Each round frees more (V8 keeps freed pages in a pool for a while, and gives back those
+ * that have waited there long enough at the next collection), so it is done GIVE_BACK_TIMES
+ * times, QUIET_MS apart; each full collection stops the server for a few milliseconds. */
+function giveMemoryBack(server: Server): void {
+  const { cache, libc } = server;
+  if (server.responses !== cache.responsesSeen) {
+    cache.responsesSeen = server.responses;
+    cache.lastBusy = server.clock;
+    cache.givenBack = 0;
+    return;
+  }
+  const due = Math.floor((server.clock - cache.lastBusy) / QUIET_MS);
+  if (cache.givenBack >= Math.min(due, GIVE_BACK_TIMES)) return;
+  cache.givenBack++;
+  cache.buffers.length = 0;
+  (globalThis as { gc?: () => void }).gc?.();
+  if (typeof libc !== "string") libc.malloc_trim(0n);
 }
 
 // ── 16. Folder listings (--list) ───────────────────────────────────────────────────────────────

@@ -10,9 +10,11 @@ import {
   connect,
   eventually,
   get,
+  memoryMiB,
   randomBytes,
   request,
   REQUIRED,
+  ResponseReader,
   send,
   serveFixture,
   startServer,
@@ -195,3 +197,36 @@ function existsNow(path: string): boolean {
     return false;
   }
 }
+
+Deno.test("server.ts part 15: after a burst of 256 TLS clients, a quiet server gives its memory back", async () => {
+  // As the tasks run it: --expose-gc lets giveMemoryBack() ask V8 for a full collection.
+  const flags = ["--v8-flags=--max-semi-space-size=4,--expose-gc", "--allow-net", "--allow-read"];
+  const site = await serveFixture(["--quiet"], undefined, [...flags, "--allow-ffi=/lib"]);
+  try {
+    await Deno.writeFile(join(site.root, "1k.bin"), randomBytes(1024));
+    const before = memoryMiB(site.server.pid, "VmRSS");
+    const until = performance.now() + 3000;
+    await Promise.all(Array.from({ length: 256 }, async () => {
+      const conn = await connect(site.HTTPS, true);
+      const reader = new ResponseReader(conn);
+      try {
+        while (performance.now() < until) {
+          await send(conn, get("/1k.bin"));
+          assertEquals((await reader.read())?.status, 200);
+        }
+      } finally {
+        conn.close();
+      }
+    }));
+    const afterBurst = memoryMiB(site.server.pid, "VmRSS");
+    const given = () => memoryMiB(site.server.pid, "VmRSS") < afterBurst - 15;
+    const back = await eventually(given, 15_000);
+    const now = memoryMiB(site.server.pid, "VmRSS");
+    const figures = `${before.toFixed(0)} MiB before, ${afterBurst.toFixed(0)} after the burst, ` +
+      `${now.toFixed(0)} after ${15} s of quiet`;
+    assert(back, `the memory stayed: ${figures}`);
+    console.log(`  ${figures}`);
+  } finally {
+    await site.stop();
+  }
+});
