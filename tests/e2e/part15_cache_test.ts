@@ -11,6 +11,7 @@ import {
   eventually,
   get,
   memoryMiB,
+  PROJECT,
   randomBytes,
   request,
   REQUIRED,
@@ -199,9 +200,12 @@ function existsNow(path: string): boolean {
 }
 
 Deno.test("server.ts part 15: after a burst of 256 TLS clients, a quiet server gives its memory back", async () => {
-  // As the tasks run it: --expose-gc lets giveMemoryBack() ask V8 for a full collection.
-  const flags = ["--v8-flags=--max-semi-space-size=4,--expose-gc", "--allow-net", "--allow-read"];
-  const site = await serveFixture(["--quiet"], undefined, [...flags, "--allow-ffi=/lib"]);
+  // With the start task's V8 flags: --expose-gc lets giveMemoryBack() ask V8 for a collection.
+  const task: string = JSON.parse(Deno.readTextFileSync(join(PROJECT, "deno.json"))).tasks.start;
+  const v8 = task.split(" ").filter((word) => word.startsWith("--v8-flags="));
+  assert(v8.join().includes("--expose-gc"), `the start task: ${task}`);
+  const permissions = [...v8, "--allow-net", "--allow-read", "--allow-ffi=/lib"];
+  const site = await serveFixture(["--quiet"], undefined, permissions);
   try {
     await Deno.writeFile(join(site.root, "1k.bin"), randomBytes(1024));
     const before = memoryMiB(site.server.pid, "VmRSS");
