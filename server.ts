@@ -1203,7 +1203,7 @@ interface FileCache {
   users: Map<FileHandle, number>;
   /** CHUNK_SIZE buffers that large responses were sent through, for the next ones. */
   buffers: Uint8Array[];
-  /** server.responses when the watchdog last saw it change, and its clock then; and whether the
+  /** server.responses when the watchdog last saw it change, and its clock then; and how many
    * times the memory has been given back since (giveMemoryBack). */
   responsesSeen: number;
   lastBusy: number;
@@ -1212,7 +1212,7 @@ interface FileCache {
 
 interface CacheEntry {
   found: { kind: "file"; file: FoundFile };
-  /** When cachedFile() last found the file unchanged (Date.now() ms). */
+  /** When the file was last found unchanged (Date.now() ms as that stat began; isUnchanged). */
   checkedMs: number;
   /** The check under way, if one is: the requests that arrive meanwhile wait for its answer. */
   check?: Promise<boolean>;
