@@ -269,10 +269,7 @@ def servers(root, workdir, compare=None, quick=False):
     ports = {"http": free_port(), "https": free_port(), "https-log": free_port()}
     found[NGINX] = Server(start(["nginx", "-c", nginx_conf(workdir, "nginx", root, 1, ports)]), ports)
     if quick:
-        wait_until_up(found)
-        for server in found.values():
-            server.tls = tls_of(server.ports["https"])
-        return found
+        return up_with_tls(found)
     ports = {"http": free_port(), "https": free_port()}
     found[NGINX_AUTO] = Server(
         start(["nginx", "-c", nginx_conf(workdir, "nginx-auto", root, "auto", ports)], pinned=False), ports,
@@ -306,6 +303,11 @@ def servers(root, workdir, compare=None, quick=False):
     else:
         why = note if std is None else re.sub(r"\x1b\[[0-9;]*m", "", (std.stderr.strip().splitlines() or ["?"])[0])
         found["Deno std file_server"] = Server(None, {}, f"did not run from npm deno-std@1.4.0: {why}")
+    return up_with_tls(found)
+
+
+def up_with_tls(found):
+    """Waits until every server answers, and asks each HTTPS one what TLS it agrees to."""
     wait_until_up(found)
     for server in found.values():
         if "https" in server.ports:
