@@ -1638,9 +1638,20 @@ function killGroup(pid: number): void {
  * many responses instead of one system call each. */
 const LOG_FLUSH_MS = 50;
 
+/** The queued lines are kept as bytes in one buffer, encoded as each is queued, not as strings:
+ * at 60,000 responses a second V8 collects its young generation every few milliseconds, and
+ * thousands of strings held for LOG_FLUSH_MS would outlive two such collections and be moved to
+ * the old generation, which only a full collection empties. The buffer starts at
+ * LOG_BUFFER_BYTES, doubles when a batch needs more, and shrinks back after a small batch.
+ * (bench/run.py's file-logging row, three runs of 5 rounds, strings → bytes: 70.8k → 74.9k,
+ * 68.3k → 70.7k, 62.7k → 62.0k req/s; p99 6.1 → 4.3, 7.1 → 5.0, 7.5 → 3.4 ms.) */
+const LOG_BUFFER_BYTES = 64 * 1024;
+
 interface LogWriter {
   sink: { write(bytes: Uint8Array): Promise<number> };
-  pending: string[];
+  pending: Uint8Array;
+  /** How many bytes of pending hold lines. */
+  used: number;
   flushing?: Promise<void>;
   /** The last write failed (and was reported): lines are dropped until one succeeds. */
   failing: boolean;
@@ -1649,10 +1660,17 @@ interface LogWriter {
 /** Opens the --log file for appending (or takes stdout). Deno's permissions apply: the tasks
  * allow writing under logs/ only, so another path must be allowed by hand. */
 async function openLog(path: string): Promise<LogWriter> {
-  if (path === "-") return { sink: Deno.stdout, pending: [], failing: false };
+  if (path === "-") {
+    return {
+      sink: Deno.stdout,
+      pending: new Uint8Array(LOG_BUFFER_BYTES),
+      used: 0,
+      failing: false,
+    };
+  }
   try {
     const file = await Deno.open(path, { append: true, create: true });
-    return { sink: file, pending: [], failing: false };
+    return { sink: file, pending: new Uint8Array(LOG_BUFFER_BYTES), used: 0, failing: false };
   } catch (error) {
     const hint = error instanceof Deno.errors.NotCapable
       ? `. The tasks may write under logs/ only: use --log logs/access.log, or run deno with ` +
@@ -1668,7 +1686,14 @@ async function openLog(path: string): Promise<LogWriter> {
 function queueLogLine(server: Server, line: string): void {
   const log = server.log;
   if (server.config.trace && log.sink === Deno.stdout) return console.log(line);
-  log.pending.push(line);
+  const room = log.used + line.length * 3 + 1; // UTF-8 takes at most 3 bytes per UTF-16 unit
+  if (room > log.pending.length) {
+    const bigger = new Uint8Array(Math.max(room, 2 * log.pending.length));
+    bigger.set(log.pending.subarray(0, log.used));
+    log.pending = bigger;
+  }
+  log.used += encoder.encodeInto(line, log.pending.subarray(log.used)).written;
+  log.pending[log.used++] = 0x0a; // "\n"
   log.flushing ??= sleep(LOG_FLUSH_MS).then(() => flushLog(log));
 }
 
@@ -1676,8 +1701,11 @@ function queueLogLine(server: Server, line: string): void {
  * must not stop the server: the failure is reported once, those lines are dropped, and the
  * next batch tries again. */
 async function flushLog(log: LogWriter): Promise<void> {
-  const bytes = encoder.encode(log.pending.join("\n") + "\n");
-  log.pending = [];
+  const bytes = log.pending.slice(0, log.used);
+  log.used = 0;
+  if (bytes.length < LOG_BUFFER_BYTES && log.pending.length > LOG_BUFFER_BYTES) {
+    log.pending = new Uint8Array(LOG_BUFFER_BYTES); // the burst is over: its big buffer goes
+  }
   try {
     for (let done = 0; done < bytes.length;) done += await log.sink.write(bytes.subarray(done));
     log.failing = false;
@@ -1688,7 +1716,7 @@ async function flushLog(log: LogWriter): Promise<void> {
     log.failing = true;
   } finally {
     log.flushing = undefined;
-    if (log.pending.length > 0) log.flushing = sleep(LOG_FLUSH_MS).then(() => flushLog(log));
+    if (log.used > 0) log.flushing = sleep(LOG_FLUSH_MS).then(() => flushLog(log));
   }
 }
 
@@ -1793,7 +1821,7 @@ async function shutDown(server: Server, listeners: Deno.Listener[]): Promise<voi
   for (const c of server.open) close(c);
   for (const pid of RUNNING_PROGRAMS) killGroup(pid); // CGI programs end with the server
   await server.log.flushing; // a batch on its way out (or its timer) ends first
-  if (server.log.pending.length > 0) await flushLog(server.log); // the last lines too
+  if (server.log.used > 0) await flushLog(server.log); // the last lines too
   console.log(
     `tinyhttps: stopped after ${counted(server.accepted, "connection")} and ` +
       `${counted(server.responses, "response")}; ${cut} cut off at shutdown`,

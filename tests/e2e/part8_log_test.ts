@@ -69,6 +69,23 @@ Deno.test("server.ts part 18: --log FILE appends Common Log Format lines to the 
     assertEquals(lines.length, 2);
     assertMatch(lines[0], /^127\.0\.0\.1 - - \[.+\] "GET \/index\.html HTTP\/1\.1" 200 \d+$/);
     assertMatch(lines[1], /"GET \/notfound HTTP\/1\.1" 404 \d+$/);
+
+    // A batch larger than the writer's first 64 KiB buffer: 24 lines of 7 KB arrive within one
+    // LOG_FLUSH_MS, and every one reaches the file whole.
+    const targets = Array.from({ length: 24 }, (_, i) => `/${"a".repeat(7000)}${i}`);
+    await Promise.all(targets.map((target) => request(port, true, get(target))));
+    await eventually(() => count() >= 26, 2000);
+    const long = (await Deno.readTextFile(path)).trim().split("\n").slice(2);
+    assertEquals(long.length, 24);
+    for (const target of targets) {
+      assert(long.some((line) => line.includes(`"GET ${target} HTTP/1.1" 404 `)), target.slice(-4));
+    }
+    await request(port, true, get("/after")); // the next, small batch: the buffer has shrunk back
+    await eventually(() => count() >= 27, 2000);
+    assertMatch(
+      (await Deno.readTextFile(path)).trim().split("\n")[26],
+      /"GET \/after HTTP\/1\.1" 404 /,
+    );
     out.releaseLock();
   } finally {
     child.kill("SIGTERM");
