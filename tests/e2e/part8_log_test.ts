@@ -70,8 +70,9 @@ Deno.test("server.ts part 18: --log FILE appends Common Log Format lines to the 
     assertMatch(lines[0], /^127\.0\.0\.1 - - \[.+\] "GET \/index\.html HTTP\/1\.1" 200 \d+$/);
     assertMatch(lines[1], /"GET \/notfound HTTP\/1\.1" 404 \d+$/);
 
-    // A batch larger than the writer's first 64 KiB buffer: 24 lines of 7 KB arrive within one
-    // LOG_FLUSH_MS, and every one reaches the file whole.
+    // Batches larger than the writer's first 64 KiB buffer: 24 lines of 7 KB, sent at once (the
+    // writer reckons 3 bytes of room per character, so any four in one batch make it grow), and
+    // every one reaches the file whole.
     const targets = Array.from({ length: 24 }, (_, i) => `/${"a".repeat(7000)}${i}`);
     await Promise.all(targets.map((target) => request(port, true, get(target))));
     await eventually(() => count() >= 26, 2000);
