@@ -1660,17 +1660,15 @@ interface LogWriter {
 /** Opens the --log file for appending (or takes stdout). Deno's permissions apply: the tasks
  * allow writing under logs/ only, so another path must be allowed by hand. */
 async function openLog(path: string): Promise<LogWriter> {
-  if (path === "-") {
-    return {
-      sink: Deno.stdout,
-      pending: new Uint8Array(LOG_BUFFER_BYTES),
-      used: 0,
-      failing: false,
-    };
-  }
+  const writer = (sink: LogWriter["sink"]): LogWriter => ({
+    sink,
+    pending: new Uint8Array(LOG_BUFFER_BYTES),
+    used: 0,
+    failing: false,
+  });
+  if (path === "-") return writer(Deno.stdout);
   try {
-    const file = await Deno.open(path, { append: true, create: true });
-    return { sink: file, pending: new Uint8Array(LOG_BUFFER_BYTES), used: 0, failing: false };
+    return writer(await Deno.open(path, { append: true, create: true }));
   } catch (error) {
     const hint = error instanceof Deno.errors.NotCapable
       ? `. The tasks may write under logs/ only: use --log logs/access.log, or run deno with ` +

@@ -81,7 +81,7 @@ Deno.test("server.ts part 18: --log FILE appends Common Log Format lines to the 
     for (const target of targets) {
       assert(long.some((line) => line.includes(`"GET ${target} HTTP/1.1" 404 `)), target.slice(-4));
     }
-    await request(port, true, get("/after")); // the next, small batch: the buffer has shrunk back
+    await request(port, true, get("/after")); // a small batch after them is written whole too
     await eventually(() => count() >= 27, 2000);
     assertMatch(
       (await Deno.readTextFile(path)).trim().split("\n")[26],
