@@ -7,8 +7,14 @@
 //   taskset -c 0 deno run --allow-net bench/deno_floor.ts &             (port 28080, plain TCP)
 //   taskset -c 1 wrk -t1 -c256 -d5s --latency http://127.0.0.1:28080/
 //   deno run --allow-net --allow-read bench/deno_floor.ts PORT CERT KEY   (TLS)
+//   deno run --allow-net --allow-read bench/deno_floor.ts PORT CERT KEY npm
+//
+// With "npm", it first imports @std/path, which deno.json maps to an npm: package: Deno then
+// starts its Node compatibility layer (as for any node: module, such as server.ts's node:fs), and
+// bench/run.py shows what that alone adds to the resident memory of a server doing nothing.
 
-const [port = "28080", certFile, keyFile] = Deno.args;
+const [port = "28080", certFile, keyFile, withNpm] = Deno.args;
+if (withNpm === "npm") await import("@std/path");
 const head = new TextEncoder().encode("HTTP/1.1 200 OK\r\nContent-Length: 1024\r\n\r\n");
 const response = new Uint8Array(head.length + 1024);
 response.set(head);

@@ -458,6 +458,23 @@ def memory_under_load(found, seconds=5):
     return memory
 
 
+def idle_with_npm():
+    """The resident memory of bench/deno_floor.ts, idle, after it imported one npm: package (it then
+    starts Deno's Node compatibility layer, as server.ts's node:fs does): beside the floor's own
+    idle figure, what that layer costs a server that does nothing. None if it did not come up."""
+    port = free_port()
+    proc = start([DENO, "run", "--allow-net", "--allow-read", f"{PROJECT}/bench/deno_floor.ts",
+                  str(port), CERT, KEY, "npm"])
+    try:
+        until = time.time() + 30
+        while time.time() < until and proc.poll() is None and not listening(port):
+            time.sleep(0.2)
+        time.sleep(1)  # as long as the others had, idle
+        return memory_mib(proc) if listening(port) else None
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=5)
@@ -484,11 +501,13 @@ def main():
     cases = [case for case in CASES if args.only is None or re.search(args.only, case[0])]
     samples = {}  # (case, server) → one result per round
     memory = {"idle": {}, "load": {}, "peak": {}}  # what → server → MiB
+    npm_idle = None
     try:
         time.sleep(1)
         for name, server in found.items():
             memory["idle"][name] = memory_mib(server.proc)
         if args.only is None:
+            npm_idle = idle_with_npm()
             memory["load"] = memory_under_load(found)
         # Rounds outermost: each server meets the machine's slow and fast moments alike. Each round
         # starts the servers one place further along, so that none is always first after a case
@@ -533,7 +552,7 @@ def main():
         return print_medians(samples, found)
     busiest = max((r["cpu"] for runs in samples.values() for r in runs if r.get("cpu") is not None), default=None)
     tls_seen = sorted({r["tls"] for runs in samples.values() for r in runs if r.get("tls", "-") != "-"})
-    write_results(found, results, args, time.time() - began, busiest, tls_seen)
+    write_results(found, results, args, time.time() - began, busiest, tls_seen, npm_idle)
 
 
 def fmt(value, measure):
@@ -567,7 +586,7 @@ def print_medians(samples, found):
               f"÷ nginx {ratio:.2f}×")
 
 
-def write_results(found, results, args, took, busiest, tls_seen):
+def write_results(found, results, args, took, busiest, tls_seen, npm_idle):
     names = list(found)
     compared = next((s for s in names if s.startswith(COMPARED)), None)
     tls = {name: server.tls for name, server in found.items() if server.tls}
@@ -607,6 +626,11 @@ def write_results(found, results, args, took, busiest, tls_seen):
         "  after start and near the end of 5 s of wrk -c64 on 1 KiB (HTTPS where the server has it);",
         "  the peak is VmHWM, reset (`clear_refs`) before each 100 MiB run and read after it, the",
         "  largest over both 100 MiB cases and all rounds.",
+        "- Memory of a server doing nothing: the Deno floor idles at "
+        f"{fmt(results.get(('resident memory, idle at start', FLOOR), (None,))[0], 'MiB')} MiB; the "
+        "same twenty lines after one `import(\"@std/path\")` (an npm: package here, so Deno starts its",
+        f"  Node compatibility layer, as for server.ts's node:fs) idle at {fmt(npm_idle, 'MiB')} MiB: "
+        "the floor under tinyhttps's idle figure.",
         "",
         "| case | " + " | ".join(names) + " | tinyhttps ÷ nginx | tinyhttps ÷ Deno std |" +
         (f" tinyhttps ÷ {compared} |" if compared else ""),
