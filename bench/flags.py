@@ -11,17 +11,22 @@ running at once (so that each meets the machine's slow and fast moments alike), 
 file over HTTPS; wrk runs on core 1. Each round, for each variant in turn (one place further
 along each round): one second of warm-up, a "busy" measurement, --quiet seconds without a
 request, then an "after quiet" one — a server that is quiet frees memory (server.ts part 15), and
-a burst that follows pays for it. Then its resident memory. Each cell is the median of the rounds.
+a burst that follows pays for it. Then its resident memory. Each cell is the median of the rounds. With --fresh, every variant's
+server is started anew before each of its measurements, so that what V8 decides once per process
+(to allocate some objects straight in the old generation: allocation-site pretenuring) is
+sampled every round instead of once per run.
 This is how the start task's --min-semi-space-size=4 was chosen (LESSON.md part 15): one flag
 tried beside the others, in one run, on a machine whose speed changes by 20% from minute to minute.
 
     python3 bench/flags.py --variant=--max-semi-space-size=8,--min-semi-space-size=8,--expose-gc
     python3 bench/flags.py --log --quiet 40       (each variant logs to a file of its own)
+    python3 bench/flags.py --fresh --rounds 8 --variant=START-TASK-FLAGS,--no-allocation-site-pretenuring
 """
 import argparse
 import json
 import os
 import re
+import socket
 import subprocess
 import tempfile
 import time
@@ -46,6 +51,17 @@ def tinyhttps(flags, root, https_port, log):
             "--hostname", "127.0.0.1", "--http-port", str(https_port - 1), "--https-port",
             str(https_port), "--cert", CERT, "--key", KEY, "--no-redirect", *logging]
     return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def wait_until_listening(port):
+    """Returns once the server on `port` accepts a connection (it reads its certificate first)."""
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"bench/flags.py: no server came up on port {port}")
 
 
 def wrk(port, connections, seconds):
@@ -76,6 +92,7 @@ def main():
     parser.add_argument("--quiet", type=int, default=12, help="seconds without a request")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--log", action="store_true", help="every variant logs to a file")
+    parser.add_argument("--fresh", action="store_true", help="a new server for each measurement")
     parser.add_argument("--variant", action="append", default=[], metavar="FLAGS",
                         help="one variant's --v8-flags value (--variant=--expose-gc); may be repeated")
     args = parser.parse_args()
@@ -84,14 +101,20 @@ def main():
         with open(f"{root}/1k.bin", "wb") as f:
             f.write(os.urandom(1024))
         ports = {name: 18443 + 10 * i for i, name in enumerate(variants)}
-        procs = {name: tinyhttps(flags, root, ports[name], f"{root}/log{i}" if args.log else None)
-                 for i, (name, flags) in enumerate(variants.items())}
+        logs = {name: f"{root}/log{i}" if args.log else None for i, name in enumerate(variants)}
+        procs = {name: tinyhttps(variants[name], root, ports[name], logs[name]) for name in variants}
         try:
-            time.sleep(3)  # every variant up
+            for port in ports.values():
+                wait_until_listening(port)
             results = {name: [] for name in variants}
             names = list(variants)
             for round in range(args.rounds):
                 for name in names[round % len(names):] + names[:round % len(names)]:
+                    if args.fresh and round > 0:
+                        procs[name].kill()
+                        procs[name].wait()
+                        procs[name] = tinyhttps(variants[name], root, ports[name], logs[name])
+                        wait_until_listening(ports[name])
                     wrk(ports[name], args.connections, 1)
                     busy = wrk(ports[name], args.connections, args.seconds)
                     time.sleep(args.quiet)
@@ -104,7 +127,8 @@ def main():
             for proc in procs.values():
                 proc.kill()
     print(f"\nmedians of {args.rounds} rounds, {args.connections} connections, "
-          f"{args.seconds} s each, {args.quiet} s quiet{', logging' if args.log else ''}:")
+          f"{args.seconds} s each, {args.quiet} s quiet{', logging' if args.log else ''}"
+          f"{', a new server each round' if args.fresh else ''}:")
     print("| variant | busy req/s | busy p99 ms | after quiet req/s | after quiet p99 ms | MiB |")
     print("|---|---|---|---|---|---|")
     for name, rows in results.items():
