@@ -10,7 +10,8 @@ Every server serves the same folder on loopback, pinned to core 0 (but one infor
 8 KiB reads cap it near 2 GB/s). Both nginx are told to speak the TLS tinyhttps speaks (NGINX_TLS),
 and RESULTS.md says what `openssl s_client` agreed with each server. tinyhttps and nginx also run
 a second, logging server for one case; resident memory (/proc/PID/status) is read idle, under
-load, and at its peak in the 100 MiB cases. Each case runs each server for --seconds, in --rounds
+load, and at its peak in the 100 MiB cases (tinyhttps's idle and under-load figures on --rounds
+servers started for that alone: V8 decides some things once per process). Each case runs each server for --seconds, in --rounds
 interleaved rounds, and each cell is the median: the ratios are comparable even on a noisy
 machine; the absolute numbers are not. `--seconds 3 --rounds 3` takes about six minutes
 (a minute or two more with --compare).
@@ -257,10 +258,15 @@ def use_ecdsa_certificate(workdir):
                    check=True, capture_output=True)
 
 
+def checkouts(compare):
+    """name → folder of the tinyhttps servers in the run: this checkout, and the compared one."""
+    return [("tinyhttps", PROJECT), *([(COMPARED + commit_of(compare), compare)] if compare else [])]
+
+
 def servers(root, workdir, compare=None, quick=False):
     """name → Server (quick: tinyhttps, the compared one and nginx with 1 worker only)."""
     found = {}
-    for name, project in [("tinyhttps", PROJECT), *([(COMPARED + commit_of(compare), compare)] if compare else [])]:
+    for name, project in checkouts(compare):
         ports = {"http": free_port(), "https": free_port(), "https-log": free_port()}
         found[name] = Server(tinyhttps(project, root, ports["http"], ports["https"]), ports,
                              "" if project == PROJECT else f"the tinyhttps of {compare}, for comparison",
@@ -458,6 +464,35 @@ def memory_under_load(found, seconds=5):
     return memory
 
 
+def fresh_memory(project, root, rounds, seconds=5):
+    """tinyhttps's memory idle and after `seconds` of 64 keep-alive clients, on `rounds` servers
+    started one after another for this alone: V8 makes some decisions once per process (where the
+    request's objects are made, README: the tasks' V8 flags), so one process is one sample.
+    Returns the figures of every server, as (idle MiB, under load MiB)."""
+    figures = []
+    for _ in range(rounds):
+        https_port = free_port()
+        proc = tinyhttps(project, root, free_port(), https_port)
+        try:
+            until = time.time() + 30
+            while time.time() < until and proc.poll() is None and not listening(https_port):
+                time.sleep(0.2)
+            if not listening(https_port):
+                break
+            time.sleep(1)  # as long as the others had, idle
+            idle = memory_mib(proc)
+            load = subprocess.Popen(["taskset", "-c", "1", "wrk", "-t1", "-c64", f"-d{seconds}s",
+                                     f"https://127.0.0.1:{https_port}/1k.bin"], stdout=subprocess.DEVNULL)
+            time.sleep(seconds - 0.3)
+            under_load = memory_mib(proc)
+            load.wait(timeout=60)
+            if idle is not None and under_load is not None:
+                figures.append((idle, under_load))
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+    return figures
+
+
 def idle_with_npm():
     """The resident memory of bench/deno_floor.ts, idle, after it imported one npm: package (it then
     starts Deno's Node compatibility layer, as server.ts's node:fs does): beside the floor's own
@@ -502,6 +537,7 @@ def main():
     samples = {}  # (case, server) → one result per round
     memory = {"idle": {}, "load": {}, "peak": {}}  # what → server → MiB
     npm_idle = None
+    fresh = {}  # tinyhttps checkout → (idle MiB, under load MiB) of each server started for that
     try:
         time.sleep(1)
         for name, server in found.items():
@@ -509,6 +545,13 @@ def main():
         if args.only is None:
             npm_idle = idle_with_npm()
             memory["load"] = memory_under_load(found)
+            for name, project in checkouts(args.compare):
+                fresh[name] = fresh_memory(project, root, args.rounds)
+                for what, i in (("idle", 0), ("load", 1)):
+                    values = sorted(figures[i] for figures in fresh[name])
+                    if values:
+                        memory[what][name] = values[len(values) // 2]
+                print(f"bench: memory of {args.rounds} fresh servers  {name:28} " + ", ".join(f"{idle:.0f} → {load:.0f} MiB" for idle, load in fresh[name]), flush=True)
         # Rounds outermost: each server meets the machine's slow and fast moments alike. Each round
         # starts the servers one place further along, so that none is always first after a case
         # changes (two runs of the same code measured 8% apart in fixed places).
@@ -552,7 +595,7 @@ def main():
         return print_medians(samples, found)
     busiest = max((r["cpu"] for runs in samples.values() for r in runs if r.get("cpu") is not None), default=None)
     tls_seen = sorted({r["tls"] for runs in samples.values() for r in runs if r.get("tls", "-") != "-"})
-    write_results(found, results, args, time.time() - began, busiest, tls_seen, npm_idle)
+    write_results(found, results, args, time.time() - began, busiest, tls_seen, npm_idle, fresh)
 
 
 def fmt(value, measure):
@@ -586,7 +629,7 @@ def print_medians(samples, found):
               f"÷ nginx {ratio:.2f}×")
 
 
-def write_results(found, results, args, took, busiest, tls_seen, npm_idle):
+def write_results(found, results, args, took, busiest, tls_seen, npm_idle, fresh):
     names = list(found)
     compared = next((s for s in names if s.startswith(COMPARED)), None)
     tls = {name: server.tls for name, server in found.items() if server.tls}
@@ -625,7 +668,11 @@ def write_results(found, results, args, took, busiest, tls_seen, npm_idle):
         "- Memory: VmRSS from /proc/PID/status, summed over the server's processes, when idle just",
         "  after start and near the end of 5 s of wrk -c64 on 1 KiB (HTTPS where the server has it);",
         "  the peak is VmHWM, reset (`clear_refs`) before each 100 MiB run and read after it, the",
-        "  largest over both 100 MiB cases and all rounds.",
+        "  largest over both 100 MiB cases and all rounds. For tinyhttps"
+        + (" (and the compared checkout)" if compared else "") + ", idle and under load are medians",
+        f"  over {args.rounds} servers started for that alone, since V8 makes some decisions once per "
+        "process; under load they measured " + "; ".join(
+            f"{name}: {', '.join(f'{load:.0f}' for _, load in figures)} MiB" for name, figures in fresh.items()) + ".",
         "- Memory of a server doing nothing: the Deno floor idles at "
         f"{fmt(results.get(('resident memory, idle at start', FLOOR), (None,))[0], 'MiB')} MiB; the "
         "same twenty lines after one `import(\"@std/path\")` (an npm: package here, so Deno starts its",
