@@ -2,7 +2,8 @@
 """bench/flags.py — does a V8 flag (or the access log) make tinyhttps faster, slower or smaller,
 and does it still after a quiet spell?
 
-    python3 bench/flags.py [--connections 64] [--quiet 12] [--rounds 3] [--log] [--variant FLAGS ...]
+    python3 bench/flags.py [--connections 64] [--seconds 3] [--quiet 12] [--rounds 3] [--log]
+                           [--fresh] [--variant FLAGS ...]
           (needs wrk: apt-get install wrk; writes nothing but a temporary folder)
 
 Each --variant FLAGS is one variant's --v8-flags value; the start task's own flags are always the first
@@ -11,21 +12,25 @@ running at once (so that each meets the machine's slow and fast moments alike), 
 file over HTTPS; wrk runs on core 1. Each round, for each variant in turn (one place further
 along each round): one second of warm-up, a "busy" measurement, --quiet seconds without a
 request, then an "after quiet" one — a server that is quiet frees memory (server.ts part 15), and
-a burst that follows pays for it. Then its resident memory. Each cell is the median of the rounds. With --fresh, every variant's
-server is started anew before each of its measurements, so that what V8 decides once per process
-(to allocate some objects straight in the old generation: allocation-site pretenuring) is
-sampled every round instead of once per run.
-This is how the start task's --min-semi-space-size=4 was chosen (LESSON.md part 15): one flag
-tried beside the others, in one run, on a machine whose speed changes by 20% from minute to minute.
+a burst that follows pays for it. Then its resident memory. Each cell is the median of the
+rounds. With --fresh, each variant gets a new server every round (its busy and after-quiet
+measurements share it), so that what V8 decides once per process (to make some objects straight in
+the old generation: allocation-site pretenuring) is sampled every round instead of once per run.
+This is how the start task's --min-semi-space-size=4 (LESSON.md part 15) and
+--no-allocation-site-pretenuring (README.md) were chosen: one flag tried beside the others, in one
+run, on a machine whose speed changes by 20% from minute to minute.
 
     python3 bench/flags.py --variant=--max-semi-space-size=8,--min-semi-space-size=8,--expose-gc
     python3 bench/flags.py --log --quiet 40       (each variant logs to a file of its own)
-    python3 bench/flags.py --fresh --rounds 8 --variant=START-TASK-FLAGS,--no-allocation-site-pretenuring
+    python3 bench/flags.py --fresh --quiet 0 --seconds 4 --rounds 8 \
+        --variant=--max-semi-space-size=4,--min-semi-space-size=4,--expose-gc,--no-flush-bytecode
+          (the start task beside itself without --no-allocation-site-pretenuring)
 """
 import argparse
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -50,18 +55,43 @@ def tinyhttps(flags, root, https_port, log):
             "--allow-ffi=/lib", *allowed, f"{PROJECT}/server.ts", "--root", root,
             "--hostname", "127.0.0.1", "--http-port", str(https_port - 1), "--https-port",
             str(https_port), "--cert", CERT, "--key", KEY, "--no-redirect", *logging]
-    return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    said = tempfile.TemporaryFile()  # what it printed, shown if it does not come up
+    proc = subprocess.Popen(argv, stdout=said, stderr=subprocess.STDOUT)
+    proc.said = said
+    return proc
 
 
-def wait_until_listening(port):
-    """Returns once the server on `port` accepts a connection (it reads its certificate first)."""
+def wait_until_listening(proc, port):
+    """Returns once the server `proc` accepts a connection on `port` (it reads its certificate
+    first); stops the run with what the server printed if it exits or does not come up."""
     for _ in range(100):
+        if proc.poll() is not None:
+            break
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
             return
         except OSError:
             time.sleep(0.1)
-    raise SystemExit(f"bench/flags.py: no server came up on port {port}")
+    proc.said.seek(0)
+    said = proc.said.read().decode(errors="replace").strip() or "nothing"
+    raise SystemExit(f"bench/flags.py: no server came up on port {port}; it said:\n{said}")
+
+
+def free_port(given=set()):
+    """A port nobody listens on now (the kernel's pick), with the one below it (the server's plain
+    HTTP port) free too, and not given out before."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        try:
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", port - 1))
+        except OSError:
+            continue
+        if port not in given and port - 1 not in given:
+            given.update((port, port - 1))
+            return port
 
 
 def wrk(port, connections, seconds):
@@ -92,20 +122,23 @@ def main():
     parser.add_argument("--quiet", type=int, default=12, help="seconds without a request")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--log", action="store_true", help="every variant logs to a file")
-    parser.add_argument("--fresh", action="store_true", help="a new server for each measurement")
+    parser.add_argument("--fresh", action="store_true", help="a new server for each variant every round")
     parser.add_argument("--variant", action="append", default=[], metavar="FLAGS",
                         help="one variant's --v8-flags value (--variant=--expose-gc); may be repeated")
     args = parser.parse_args()
+    for tool in ("wrk", "taskset"):
+        if shutil.which(tool) is None:
+            raise SystemExit(f"bench/flags.py: {tool} is needed (apt-get install wrk util-linux)")
     variants = {"start task": start_task_flags(), **{flags: flags for flags in args.variant}}
     with tempfile.TemporaryDirectory() as root:
         with open(f"{root}/1k.bin", "wb") as f:
             f.write(os.urandom(1024))
-        ports = {name: 18443 + 10 * i for i, name in enumerate(variants)}
+        ports = {name: free_port() for name in variants}
         logs = {name: f"{root}/log{i}" if args.log else None for i, name in enumerate(variants)}
         procs = {name: tinyhttps(variants[name], root, ports[name], logs[name]) for name in variants}
         try:
-            for port in ports.values():
-                wait_until_listening(port)
+            for name, port in ports.items():
+                wait_until_listening(procs[name], port)
             results = {name: [] for name in variants}
             names = list(variants)
             for round in range(args.rounds):
@@ -114,7 +147,7 @@ def main():
                         procs[name].kill()
                         procs[name].wait()
                         procs[name] = tinyhttps(variants[name], root, ports[name], logs[name])
-                        wait_until_listening(ports[name])
+                        wait_until_listening(procs[name], ports[name])
                     wrk(ports[name], args.connections, 1)
                     busy = wrk(ports[name], args.connections, args.seconds)
                     time.sleep(args.quiet)

@@ -1,7 +1,7 @@
 // Where the garbage of a request comes from: tinyhttps as the start task runs it (its V8 flags),
 // loaded by wrk with keep-alive requests for a 1 KiB file over HTTPS, while V8's sampling heap
-// profiler (the Chrome DevTools Protocol, over the --inspect port) records every allocation of
-// the server's JavaScript. Prints the bytes allocated per request and the functions that
+// profiler (the Chrome DevTools Protocol, over the --inspect port) samples the allocations of the
+// server's JavaScript. Prints the bytes allocated per request and the functions that
 // allocate them. Needs wrk and taskset (apt-get install wrk util-linux); the server runs on core
 // 0, wrk on core 1, as in bench/run.py.
 //
@@ -9,7 +9,8 @@
 //
 // --log: the server logs to a file (the default use) instead of --quiet. --survivors: count only
 // what outlives young-generation collections (V8 promotes it to the old generation, and only the
-// slower full collections, mark-compacts, free it), with what is still live at the end.
+// slower full collections, mark-compacts, free it), with what is still live at the end. Run it
+// from anywhere: paths are the project's own.
 //
 // The profile samples one allocation in every 1 KiB on average and scales each sample back up,
 // so the per-function figures are estimates; over a few seconds of load they repeat within a few
@@ -24,22 +25,22 @@ const args = parseArgs(Deno.args, {
 });
 const seconds = Number(args.seconds);
 const project = new URL("..", import.meta.url).pathname;
-const workdir = await Deno.makeTempDir({ prefix: "tinyhttps-heap-" });
-await Deno.writeFile(`${workdir}/1k.bin`, new Uint8Array(1024).fill(120));
-
 const startTask: string = JSON.parse(await Deno.readTextFile(`${project}/deno.json`)).tasks.start;
 const v8Flags = startTask.split(" ").filter((word) => word.startsWith("--v8-flags="));
-const [httpPort, httpsPort, inspectPort] = [freePort(), freePort(), freePort()];
-const server = new Deno.Command("taskset", {
-  args: ["-c", "0", Deno.execPath(), "run", ...v8Flags, `--inspect=127.0.0.1:${inspectPort}`]
-    .concat(["-A", `${project}/server.ts`, "--root", workdir, "--hostname", "127.0.0.1"])
-    .concat(["--http-port", String(httpPort), "--https-port", String(httpsPort), "--no-redirect"])
-    .concat(args.log ? ["--log", `${workdir}/access.log`] : ["--quiet"]),
-  stdout: "null",
-  stderr: "null",
-}).spawn();
-
+const [httpPort, httpsPort, inspectPort] = freePorts(3);
+const workdir = await Deno.makeTempDir({ prefix: "tinyhttps-heap-" });
+let server: Deno.ChildProcess | undefined;
 try {
+  await Deno.writeFile(`${workdir}/1k.bin`, new Uint8Array(1024).fill(120));
+  server = new Deno.Command("taskset", {
+    args: ["-c", "0", Deno.execPath(), "run", ...v8Flags, `--inspect=127.0.0.1:${inspectPort}`]
+      .concat(["-A", `${project}/server.ts`, "--root", workdir, "--hostname", "127.0.0.1"])
+      .concat(["--http-port", String(httpPort), "--https-port", String(httpsPort)])
+      .concat(["--cert", `${project}/certs/cert.pem`, "--key", `${project}/certs/key.pem`])
+      .concat(["--no-redirect", ...args.log ? ["--log", `${workdir}/access.log`] : ["--quiet"]]),
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
   const inspector = await connectInspector(inspectPort);
   await waitForListener(httpsPort);
   const url = `https://127.0.0.1:${httpsPort}/1k.bin`;
@@ -55,16 +56,21 @@ try {
   report(profile, requests);
   inspector.close();
 } finally {
-  server.kill();
-  await server.status;
+  try {
+    server?.kill();
+  } catch { /* it had exited already */ }
+  await server?.status;
   await Deno.remove(workdir, { recursive: true });
 }
 
-/** A port nobody listens on now: the kernel's pick. */
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  listener.close();
-  return listener.addr.port;
+/** `count` different ports nobody listens on now: the kernel's picks, all held until all are
+ * picked, so that none is given twice. */
+function freePorts(count: number): number[] {
+  const listeners = Array.from({ length: count }, () => {
+    return Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  });
+  for (const listener of listeners) listener.close();
+  return listeners.map((listener) => listener.addr.port);
 }
 
 /** Waits until the server accepts connections on `port` (it reads its certificate first). */
@@ -87,7 +93,12 @@ async function wrk(url: string, duration: number): Promise<number> {
   }).output();
   const text = new TextDecoder().decode(out.stdout);
   const done = text.match(/(\d+) requests in/);
-  if (done === null) throw new Error(`wrk printed no request count:\n${text}`);
+  if (done === null) {
+    const said = new TextDecoder().decode(out.stderr);
+    throw new Error(`wrk (apt-get install wrk) printed no request count:\n${text}${said}`);
+  }
+  // A run of errors would profile the error path, not the request's.
+  if (/Non-2xx|Socket errors/.test(text)) throw new Error(`wrk saw errors:\n${text}`);
   return Number(done[1]);
 }
 
@@ -128,11 +139,14 @@ function report(profile: Profile, requests: number): void {
 async function connectInspector(port: number) {
   let targets: { webSocketDebuggerUrl: string }[] | undefined;
   for (let tries = 0; !targets?.length; tries++) {
+    if (tries === 100) {
+      throw new Error(
+        `no inspector answered on port ${port}: did the server start? (deno task start)`,
+      );
+    }
     try {
       targets = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
-    } catch (error) {
-      if (tries === 50) throw error;
-    }
+    } catch { /* not listening yet */ }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const socket = new WebSocket(targets![0].webSocketDebuggerUrl);
@@ -140,18 +154,25 @@ async function connectInspector(port: number) {
     socket.onopen = resolve;
     socket.onerror = reject;
   });
-  const waiting = new Map<number, (result: unknown) => void>();
+  type Pending = { resolve: (result: unknown) => void; reject: (error: Error) => void };
+  const waiting = new Map<number, Pending>();
   socket.onmessage = (event) => {
     const message = JSON.parse(event.data);
-    waiting.get(message.id)?.(message.result);
+    const pending = waiting.get(message.id);
     waiting.delete(message.id);
+    if (message.error) pending?.reject(new Error(`inspector: ${JSON.stringify(message.error)}`));
+    else pending?.resolve(message.result);
+  };
+  socket.onclose = () => { // the server ended: no answer will come
+    for (const pending of waiting.values()) pending.reject(new Error("the inspector closed"));
+    waiting.clear();
   };
   let lastId = 0;
   return {
     call(method: string, params: Record<string, unknown> = {}): Promise<unknown> {
       const id = ++lastId;
       socket.send(JSON.stringify({ id, method, params }));
-      return new Promise((resolve) => waiting.set(id, resolve));
+      return new Promise((resolve, reject) => waiting.set(id, { resolve, reject }));
     },
     close: () => socket.close(),
   };

@@ -460,7 +460,7 @@ def memory_under_load(found, seconds=5):
         time.sleep(seconds - 0.3)
         memory[name] = memory_mib(server.proc)
         load.wait(timeout=60)
-        print(f"bench: memory after {seconds} s of load  {name:28} {memory[name]:.0f} MiB", flush=True)
+        print(f"bench: memory after {seconds} s of load  {name:28} {fmt(memory[name], 'MiB')} MiB", flush=True)
     return memory
 
 
@@ -478,7 +478,8 @@ def fresh_memory(project, root, rounds, seconds=5):
             while time.time() < until and proc.poll() is None and not listening(https_port):
                 time.sleep(0.2)
             if not listening(https_port):
-                break
+                print(f"bench: a fresh tinyhttps of {project} {why_not(proc)}", flush=True)
+                continue
             time.sleep(1)  # as long as the others had, idle
             idle = memory_mib(proc)
             load = subprocess.Popen(["taskset", "-c", "1", "wrk", "-t1", "-c64", f"-d{seconds}s",
@@ -489,8 +490,20 @@ def fresh_memory(project, root, rounds, seconds=5):
             if idle is not None and under_load is not None:
                 figures.append((idle, under_load))
         finally:
-            os.killpg(proc.pid, signal.SIGTERM)
+            stop(proc)
     return figures
+
+
+def stop(proc):
+    """Ends a server we started, and waits for it (the next one should not share core 0 with it);
+    one that has exited already, and been reaped, has nothing left to signal."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+    except ProcessLookupError:
+        pass
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
 
 
 def idle_with_npm():
@@ -507,7 +520,7 @@ def idle_with_npm():
         time.sleep(1)  # as long as the others had, idle
         return memory_mib(proc) if listening(port) else None
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
+        stop(proc)
 
 
 def main():
@@ -546,12 +559,15 @@ def main():
             npm_idle = idle_with_npm()
             memory["load"] = memory_under_load(found)
             for name, project in checkouts(args.compare):
+                if found[name].proc is None:
+                    continue  # it did not come up in the run either: its note says why
                 fresh[name] = fresh_memory(project, root, args.rounds)
                 for what, i in (("idle", 0), ("load", 1)):
                     values = sorted(figures[i] for figures in fresh[name])
                     if values:
                         memory[what][name] = values[len(values) // 2]
-                print(f"bench: memory of {args.rounds} fresh servers  {name:28} " + ", ".join(f"{idle:.0f} → {load:.0f} MiB" for idle, load in fresh[name]), flush=True)
+                print(f"bench: memory of {len(fresh[name])} fresh servers  {name:28} " +
+                      ", ".join(f"{idle:.0f} → {load:.0f} MiB" for idle, load in fresh[name]), flush=True)
         # Rounds outermost: each server meets the machine's slow and fast moments alike. Each round
         # starts the servers one place further along, so that none is always first after a case
         # changes (two runs of the same code measured 8% apart in fixed places).
@@ -577,7 +593,7 @@ def main():
     finally:
         for server in found.values():
             for proc in server.procs():
-                os.killpg(proc.pid, signal.SIGTERM)
+                stop(proc)
         shutil.rmtree(root, ignore_errors=True)
         shutil.rmtree(workdir, ignore_errors=True)
     results = {}  # (row, server) → (median value, errors)
@@ -630,6 +646,11 @@ def print_medians(samples, found):
 
 
 def write_results(found, results, args, took, busiest, tls_seen, npm_idle, fresh):
+    fresh_text = "" if not any(fresh.values()) else (
+        " For tinyhttps, idle and under load are the middle figures of servers started for that"
+        "\n  alone, since V8 makes some decisions once per process; under load: " + "; ".join(
+            f"{name}, {len(figures)} server{'' if len(figures) == 1 else 's'}: {', '.join(f'{load:.0f}' for _, load in figures)} MiB"
+            for name, figures in fresh.items() if figures) + ".")
     names = list(found)
     compared = next((s for s in names if s.startswith(COMPARED)), None)
     tls = {name: server.tls for name, server in found.items() if server.tls}
@@ -668,16 +689,13 @@ def write_results(found, results, args, took, busiest, tls_seen, npm_idle, fresh
         "- Memory: VmRSS from /proc/PID/status, summed over the server's processes, when idle just",
         "  after start and near the end of 5 s of wrk -c64 on 1 KiB (HTTPS where the server has it);",
         "  the peak is VmHWM, reset (`clear_refs`) before each 100 MiB run and read after it, the",
-        "  largest over both 100 MiB cases and all rounds. For tinyhttps"
-        + (" (and the compared checkout)" if compared else "") + ", idle and under load are medians",
-        f"  over {args.rounds} servers started for that alone, since V8 makes some decisions once per "
-        "process; under load they measured " + "; ".join(
-            f"{name}: {', '.join(f'{load:.0f}' for _, load in figures)} MiB" for name, figures in fresh.items()) + ".",
-        "- Memory of a server doing nothing: the Deno floor idles at "
-        f"{fmt(results.get(('resident memory, idle at start', FLOOR), (None,))[0], 'MiB')} MiB; the "
-        "same twenty lines after one `import(\"@std/path\")` (an npm: package here, so Deno starts its",
-        f"  Node compatibility layer, as for server.ts's node:fs) idle at {fmt(npm_idle, 'MiB')} MiB: "
-        "the floor under tinyhttps's idle figure.",
+        "  largest over both 100 MiB cases and all rounds." + fresh_text,
+        *([] if npm_idle is None else [
+            "- Memory of a server doing nothing: the Deno floor idles at "
+            f"{fmt(results.get(('resident memory, idle at start', FLOOR), (None,))[0], 'MiB')} MiB; the "
+            "same twenty lines after one `import(\"@std/path\")` (an npm: package here, so Deno starts its",
+            f"  Node compatibility layer, as for server.ts's node:fs) idle at {fmt(npm_idle, 'MiB')} MiB: "
+            "the floor under tinyhttps's idle figure."]),
         "",
         "| case | " + " | ".join(names) + " | tinyhttps ÷ nginx | tinyhttps ÷ Deno std |" +
         (f" tinyhttps ÷ {compared} |" if compared else ""),
