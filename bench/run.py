@@ -11,12 +11,11 @@ Every server serves the same folder on loopback, pinned to core 0 (but one infor
 and RESULTS.md says what `openssl s_client` agreed with each server. tinyhttps and nginx also run
 a second, logging server for one case; resident memory (/proc/PID/status) is read idle, under
 load, and at its peak in the 100 MiB cases (tinyhttps's idle and under-load figures on --rounds
-servers started for that alone: V8 decides some things once per process). Each case runs each server for --seconds, in --rounds
-interleaved rounds, and each cell is the median: the ratios are comparable even on a noisy
-machine; the absolute numbers are not. `--seconds 3 --rounds 3` takes about six minutes
-(a minute or two more with --compare).
-Writes bench/RESULTS.md
-(a table of numbers and ratios to nginx) and bench/results.svg (a chart of those ratios), and
+servers started for that alone: V8 decides some things once per process). Each case runs each
+server for --seconds, in --rounds interleaved rounds, and each cell is the median: the ratios are
+comparable even on a noisy machine; the absolute numbers are not. `--seconds 3 --rounds 3 --compare DIR`
+takes about ten minutes. Writes bench/RESULTS.md (a table of numbers and
+ratios to nginx) and bench/results.svg (a chart of those ratios), and
 stops every server it started. Deno std's file_server is tried from the npm package deno-std;
 where it cannot run, RESULTS.md says why. --compare DIR adds the tinyhttps of another checkout
 (an older commit: `git worktree add /tmp/before HEAD~3`) as one more server of the same run, so a
@@ -446,47 +445,55 @@ class Peak:
             self.mib = max(self.mib, memory_mib(self.proc, "VmHWM") or 0)
 
 
-def memory_under_load(found, seconds=5):
-    """Each server alone: 64 keep-alive connections asking for 1 KiB (HTTPS where it has it) for
-    5 s; VmRSS is read just before the load ends."""
+def memory_under_load(found, skip=(), seconds=5):
+    """Each server alone (but those in `skip`): 64 keep-alive connections asking for 1 KiB (HTTPS
+    where it has it) for 5 s; VmRSS is read just before the load ends."""
     memory = {}
     for name, server in found.items():
         port, scheme = (server.ports["https"], "https") if "https" in server.ports else \
             (server.ports.get("http"), "http")
-        if server.proc is None or port is None:
+        if server.proc is None or port is None or name in skip:
             continue
-        load = subprocess.Popen(["taskset", "-c", "1", "wrk", "-t1", "-c64", f"-d{seconds}s",
-                                 f"{scheme}://127.0.0.1:{port}/1k.bin"], stdout=subprocess.DEVNULL)
-        time.sleep(seconds - 0.3)
-        memory[name] = memory_mib(server.proc)
-        load.wait(timeout=60)
+        memory[name] = memory_near_end_of_load(server.proc, f"{scheme}://127.0.0.1:{port}/1k.bin", seconds)
         print(f"bench: memory after {seconds} s of load  {name:28} {fmt(memory[name], 'MiB')} MiB", flush=True)
     return memory
 
 
+def memory_near_end_of_load(proc, url, seconds):
+    """VmRSS of `proc` just before `seconds` of wrk -c64 on `url` end."""
+    load = subprocess.Popen(["taskset", "-c", "1", "wrk", "-t1", "-c64", f"-d{seconds}s", url],
+                            stdout=subprocess.DEVNULL)
+    time.sleep(seconds - 0.3)
+    mib = memory_mib(proc)
+    load.wait(timeout=60)
+    return mib
+
+
+def wait_until_listening(proc, port, seconds=30):
+    """True once `proc` accepts connections on `port`; False if it exits or takes too long."""
+    until = time.time() + seconds
+    while time.time() < until and proc.poll() is None and not listening(port):
+        time.sleep(0.2)
+    return listening(port)
+
+
 def fresh_memory(project, root, rounds, seconds=5):
     """tinyhttps's memory idle and after `seconds` of 64 keep-alive clients, on `rounds` servers
-    started one after another for this alone: V8 makes some decisions once per process (where the
-    request's objects are made, README: the tasks' V8 flags), so one process is one sample.
+    started one after another for this alone: V8 makes some decisions once per process (whether
+    to make some objects straight in the old generation, README: the tasks' V8 flags), so one
+    process is one sample.
     Returns the figures of every server, as (idle MiB, under load MiB)."""
     figures = []
     for _ in range(rounds):
         https_port = free_port()
         proc = tinyhttps(project, root, free_port(), https_port)
         try:
-            until = time.time() + 30
-            while time.time() < until and proc.poll() is None and not listening(https_port):
-                time.sleep(0.2)
-            if not listening(https_port):
+            if not wait_until_listening(proc, https_port):
                 print(f"bench: a fresh tinyhttps of {project} {why_not(proc)}", flush=True)
                 continue
             time.sleep(1)  # as long as the others had, idle
             idle = memory_mib(proc)
-            load = subprocess.Popen(["taskset", "-c", "1", "wrk", "-t1", "-c64", f"-d{seconds}s",
-                                     f"https://127.0.0.1:{https_port}/1k.bin"], stdout=subprocess.DEVNULL)
-            time.sleep(seconds - 0.3)
-            under_load = memory_mib(proc)
-            load.wait(timeout=60)
+            under_load = memory_near_end_of_load(proc, f"https://127.0.0.1:{https_port}/1k.bin", seconds)
             if idle is not None and under_load is not None:
                 figures.append((idle, under_load))
         finally:
@@ -514,11 +521,10 @@ def idle_with_npm():
     proc = start([DENO, "run", "--allow-net", "--allow-read", f"{PROJECT}/bench/deno_floor.ts",
                   str(port), CERT, KEY, "npm"])
     try:
-        until = time.time() + 30
-        while time.time() < until and proc.poll() is None and not listening(port):
-            time.sleep(0.2)
+        if not wait_until_listening(proc, port):
+            return None
         time.sleep(1)  # as long as the others had, idle
-        return memory_mib(proc) if listening(port) else None
+        return memory_mib(proc)
     finally:
         stop(proc)
 
@@ -557,7 +563,8 @@ def main():
             memory["idle"][name] = memory_mib(server.proc)
         if args.only is None:
             npm_idle = idle_with_npm()
-            memory["load"] = memory_under_load(found)
+            # tinyhttps's own figures come from fresh servers, below.
+            memory["load"] = memory_under_load(found, skip=[name for name, _ in checkouts(args.compare)])
             for name, project in checkouts(args.compare):
                 if found[name].proc is None:
                     continue  # it did not come up in the run either: its note says why
