@@ -31,10 +31,12 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
+
+# Starting, waiting for and stopping servers, and picking free ports, as bench/run.py does.
+from run import free_port, start, stop, wait_until_listening, why_not
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROJECT = os.path.dirname(HERE)
@@ -49,49 +51,19 @@ def start_task_flags():
 
 
 def tinyhttps(flags, root, https_port, log):
-    """One variant: tinyhttps on core 0 with these V8 flags, quiet or logging to `log`."""
+    """One variant: tinyhttps on core 0 with these V8 flags, quiet or logging to `log`; its plain
+    HTTP port is a free one too."""
     allowed, logging = ([f"--allow-write={log}"], ["--log", log]) if log else ([], ["--quiet"])
-    argv = ["taskset", "-c", "0", "deno", "run", f"--v8-flags={flags}", "--allow-net", "--allow-read",
-            "--allow-ffi=/lib", *allowed, f"{PROJECT}/server.ts", "--root", root,
-            "--hostname", "127.0.0.1", "--http-port", str(https_port - 1), "--https-port",
-            str(https_port), "--cert", CERT, "--key", KEY, "--no-redirect", *logging]
-    said = tempfile.TemporaryFile()  # what it printed, shown if it does not come up
-    proc = subprocess.Popen(argv, stdout=said, stderr=subprocess.STDOUT)
-    proc.said = said
-    return proc
+    return start(["deno", "run", f"--v8-flags={flags}", "--allow-net", "--allow-read", "--allow-ffi=/lib",
+                  *allowed, f"{PROJECT}/server.ts", "--root", root, "--hostname", "127.0.0.1",
+                  "--http-port", str(free_port()), "--https-port", str(https_port), "--cert", CERT,
+                  "--key", KEY, "--no-redirect", *logging])
 
 
-def wait_until_listening(proc, port):
-    """Returns once the server `proc` accepts a connection on `port` (it reads its certificate
-    first); stops the run with what the server printed if it exits or does not come up."""
-    for _ in range(100):
-        if proc.poll() is not None:
-            break
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    proc.said.seek(0)
-    said = proc.said.read().decode(errors="replace").strip() or "nothing"
-    raise SystemExit(f"bench/flags.py: no server came up on port {port}; it said:\n{said}")
-
-
-def free_port(given=set()):
-    """A port nobody listens on now (the kernel's pick), with the one below it (the server's plain
-    HTTP port) free too, and not given out before."""
-    while True:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        try:
-            with socket.socket() as s:
-                s.bind(("127.0.0.1", port - 1))
-        except OSError:
-            continue
-        if port not in given and port - 1 not in given:
-            given.update((port, port - 1))
-            return port
+def up(proc, port):
+    """Waits until the variant `proc` listens on `port`; stops the run, saying why, if it does not."""
+    if not wait_until_listening(proc, port):
+        raise SystemExit(f"bench/flags.py: tinyhttps on port {port} {why_not(proc)}")
 
 
 def wrk(port, connections, seconds):
@@ -138,16 +110,15 @@ def main():
         procs = {name: tinyhttps(variants[name], root, ports[name], logs[name]) for name in variants}
         try:
             for name, port in ports.items():
-                wait_until_listening(procs[name], port)
+                up(procs[name], port)
             results = {name: [] for name in variants}
             names = list(variants)
             for round in range(args.rounds):
                 for name in names[round % len(names):] + names[:round % len(names)]:
                     if args.fresh and round > 0:
-                        procs[name].kill()
-                        procs[name].wait()
+                        stop(procs[name])
                         procs[name] = tinyhttps(variants[name], root, ports[name], logs[name])
-                        wait_until_listening(procs[name], ports[name])
+                        up(procs[name], ports[name])
                     wrk(ports[name], args.connections, 1)
                     busy = wrk(ports[name], args.connections, args.seconds)
                     time.sleep(args.quiet)
@@ -158,7 +129,7 @@ def main():
                           f" {results[name][-1][4]} MiB", flush=True)
         finally:
             for proc in procs.values():
-                proc.kill()
+                stop(proc)
     print(f"\nmedians of {args.rounds} rounds, {args.connections} connections, "
           f"{args.seconds} s each, {args.quiet} s quiet{', logging' if args.log else ''}"
           f"{', a new server each round' if args.fresh else ''}:")
