@@ -5,9 +5,10 @@
           (needs wrk, nginx, gcc and OpenSSL's headers: apt-get install wrk nginx-light gcc libssl-dev)
 
 Every server serves the same folder on loopback, pinned to core 0 (but one informative nginx with
-`worker_processes auto`, on every core); the client runs on core 1 (`taskset`): wrk, and for the
-100 MiB files bench/bigread.c, compiled into a temporary folder, which reads 1 MiB at a time (wrk's
-8 KiB reads cap it near 2 GB/s). Both nginx are told to speak the TLS tinyhttps speaks (NGINX_TLS),
+`worker_processes auto`, on every core); the client runs on core 1 (`taskset`): wrk; for the
+100 MiB files bench/bigread.c, which reads 1 MiB at a time (wrk's 8 KiB reads cap it near 2 GB/s);
+and for a new connection per request bench/reconnect.c, which can make every handshake a full one
+(wrk resumes the TLS session of its previous connection); both are compiled into a temporary folder. Both nginx are told to speak the TLS tinyhttps speaks (NGINX_TLS),
 and RESULTS.md says what `openssl s_client` agreed with each server. tinyhttps and nginx also run
 a second, logging server for one case; resident memory (/proc/PID/status) is read idle, under
 load, and at its peak in the 100 MiB cases (tinyhttps's idle and under-load figures on --rounds
@@ -44,12 +45,16 @@ COMPARED = "tinyhttps at "  # the name of the --compare server, before its commi
 BIG = 100 << 20  # the size of 100m.bin
 CASES = [
     # name, port (of each server's ports), path, client options, what is measured. The big files are
-    # read by bench/bigread.c (1 MiB reads), everything else by wrk.
+    # read by bench/bigread.c (1 MiB reads), new connections made by bench/reconnect.c, everything
+    # else by wrk.
     ("1 KiB, keep-alive, HTTP", "http", "/1k.bin", ["-c64"], "req/s"),
     ("1 KiB, keep-alive, HTTPS", "https", "/1k.bin", ["-c64"], "req/s"),
     ("1 KiB, keep-alive, HTTPS, both logging to a file", "https-log", "/1k.bin", ["-c64"], "req/s"),
     ("1 KiB, 256 connections, HTTPS", "https", "/1k.bin", ["-c256"], "req/s"),
-    ("1 KiB, new connection each, HTTPS", "https", "/1k.bin", ["-c16", "-H", "Connection: close"], "req/s"),
+    ("1 KiB, new connection each, HTTPS, full handshake", "https", "/1k.bin", ["reconnect", "full", "16"],
+     "req/s"),
+    ("1 KiB, new connection each, HTTPS, session resumed", "https", "/1k.bin", ["reconnect", "resume", "16"],
+     "req/s"),
     ("Range 100 KB of 100 MiB, HTTPS", "https", "/100m.bin", ["-c16", "-H", "Range: bytes=1000000-1099999"], "req/s"),
     ("100 MiB file, HTTP, 1 MiB reads", "http", "/100m.bin", ["bigread", "4"], "MB/s"),
     ("100 MiB file, HTTPS, 1 MiB reads", "https", "/100m.bin", ["bigread", "4"], "MB/s"),
@@ -59,11 +64,16 @@ CASES = [
 ROWS = [(name, name, measure) for name, _, _, _, measure in CASES]
 ROWS.insert(2, ("1 KiB, 64 connections, HTTPS: p99", "1 KiB, keep-alive, HTTPS", "p99 ms"))
 ROWS.insert(5, ("1 KiB, 256 connections, HTTPS: p99", "1 KiB, 256 connections, HTTPS", "p99 ms"))
+# A handshake costs the client as much as the server, so the new-connection rows may be the client's
+# pace: what each request cost the server's CPU says what the server alone could do.
+for handshake in ("full handshake", "session resumed"):
+    case = f"1 KiB, new connection each, HTTPS, {handshake}"
+    ROWS.insert(ROWS.index((case, case, "req/s")) + 1, (f"{case}: server CPU per request", case, "µs"))
 MEMORY = [("idle", "resident memory, idle at start"),
           ("load", "resident memory after 5 s of 64-connection keep-alive 1 KiB"),
           ("peak", "peak resident memory in the 100 MiB cases")]
 ROWS += [(row, key, "MiB") for key, row in MEMORY]
-LOWER_IS_BETTER = ("p99 ms", "MiB")
+LOWER_IS_BETTER = ("p99 ms", "MiB", "µs")
 NGINX, NGINX_AUTO = "nginx (1 worker, sendfile)", f"nginx (worker_processes auto = {os.cpu_count()}, not pinned)"
 FLOOR = "Deno floor (TLS, bench/deno_floor.ts)"
 # Both nginx speak what tinyhttps (rustls, through Deno) speaks to OpenSSL clients like wrk and
@@ -369,17 +379,47 @@ def bigread(client, url, connections, seconds):
             "tls": said.get("tls", "-")}
 
 
-def build_bigread(workdir):
-    """Compiles bench/bigread.c into workdir; returns its path, or None and why not."""
-    out = f"{workdir}/bigread"
+def reconnect(client, url, mode, connections, seconds):
+    """bench/reconnect.c against url: requests a second, each on a new connection, with full
+    handshakes or resumed sessions (mode), and how busy the client itself was."""
+    scheme, _, hostport, path = url.split("/", 3)
+    host, port = hostport.rsplit(":", 1)
+    out = subprocess.run(["taskset", "-c", "1", client, mode, host, port, "/" + path, str(connections),
+                          str(seconds), "1024"], capture_output=True, text=True, timeout=seconds + 60).stdout
+    said = dict(kv.split("=", 1) for kv in out.split())
+    if "responses" not in said:
+        return {"req/s": None, "MB/s": None, "p99 ms": None, "errors": "reconnect failed", "client cpu": None}
+    responses, resumed, errors = int(said["responses"]), int(said["resumed"]), int(said["errors"])
+    problems = [f"{errors} failed answers"] if errors else []
+    if mode == "resume" and resumed < responses - connections:  # each thread's first is a full one
+        problems.append(f"only {resumed} of {responses} connections resumed")
+    return {"req/s": responses / seconds, "MB/s": None, "p99 ms": None, "errors": "; ".join(problems),
+            "client cpu": float(said["cpu"])}
+
+
+def build_client(workdir, name):
+    """Compiles bench/NAME.c into workdir; returns its path, or None and why not."""
+    out = f"{workdir}/{name}"
     try:
-        made = subprocess.run(["gcc", "-O2", "-pthread", f"{HERE}/bigread.c", "-o", out, "-lssl", "-lcrypto"],
+        made = subprocess.run(["gcc", "-O2", "-pthread", f"{HERE}/{name}.c", "-o", out, "-lssl", "-lcrypto"],
                               capture_output=True, text=True, timeout=120)
     except OSError as e:
         return None, str(e)
     if made.returncode != 0:
         return None, (made.stderr.strip().splitlines() or ["?"])[-1]
     return out, ""
+
+
+def cpu_seconds(proc):
+    """The CPU time (user + system) a server's process and its descendants have used so far."""
+    ticks = 0
+    for pid in tree(proc.pid):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                ticks += sum(int(field) for field in f.read().rsplit(")", 1)[1].split()[11:13])
+        except OSError:
+            pass  # it ended meanwhile
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 # Resident memory, from /proc/PID/status, summed over a server's process and its descendants
@@ -546,11 +586,14 @@ def main():
     began = time.time()
     root = make_root()
     workdir = tempfile.mkdtemp(prefix="tinyhttps-bench-run-")
-    client, why = build_bigread(workdir)
+    client, why = build_client(workdir, "bigread")
+    connector, why_not = build_client(workdir, "reconnect")
     if args.ecdsa:
         use_ecdsa_certificate(workdir)
     if client is None:
         sys.exit(f"bench: bench/bigread.c did not compile ({why}): apt-get install gcc libssl-dev")
+    if connector is None:
+        sys.exit(f"bench: bench/reconnect.c did not compile ({why_not}): apt-get install gcc libssl-dev")
     found = servers(root, workdir, args.compare, quick=args.only is not None)
     cases = [case for case in CASES if args.only is None or re.search(args.only, case[0])]
     samples = {}  # (case, server) → one result per round
@@ -592,6 +635,11 @@ def main():
                         with Peak(server.proc) as peak:
                             r = bigread(client, url, int(options[1]), args.seconds)
                         memory["peak"][server_name] = max(memory["peak"].get(server_name, 0), peak.mib)
+                    elif options[0] == "reconnect":
+                        used = cpu_seconds(server.proc)
+                        r = reconnect(connector, url, options[1], int(options[2]), args.seconds)
+                        used = cpu_seconds(server.proc) - used
+                        r["µs"] = used / (r["req/s"] * args.seconds) * 1e6 if r["req/s"] else None
                     else:
                         r = wrk(url, options, args.seconds)
                     samples.setdefault((name, server_name), []).append(r)
@@ -610,13 +658,14 @@ def main():
                 results[(row, server)] = (mib, "")
             continue
         for (name, server), runs in samples.items():
-            values = sorted(r[measure] for r in runs if r[measure] is not None)
+            values = sorted(r[measure] for r in runs if r.get(measure) is not None)
             if name == case:
                 median = values[len(values) // 2] if values else None
                 results[(row, server)] = (median, "; ".join(r["errors"] for r in runs if r["errors"]))
     if args.only is not None:
         return print_medians(samples, found)
-    busiest = max((r["cpu"] for runs in samples.values() for r in runs if r.get("cpu") is not None), default=None)
+    busiest = {what: max((r[what] for runs in samples.values() for r in runs if r.get(what) is not None),
+                         default=None) for what in ("cpu", "client cpu")}
     tls_seen = sorted({r["tls"] for runs in samples.values() for r in runs if r.get("tls", "-") != "-"})
     write_results(found, results, args, time.time() - began, busiest, tls_seen, npm_idle, fresh)
 
@@ -648,8 +697,9 @@ def print_medians(samples, found):
         value = values[len(values) // 2]
         ratio = (ratio_to(value, base[len(base) // 2], measure) if base else None) or float("nan")
         p99 = sorted(r.get("p99 ms") or 0 for r in runs)[len(runs) // 2]
+        cpu = sorted(r.get("µs") or 0 for r in runs)[len(runs) // 2]
         print(f"{name:48} {server:34} {fmt(value, measure):>9} {measure}  p99 {p99:6.1f} ms  "
-              f"÷ nginx {ratio:.2f}×")
+              f"÷ nginx {ratio:.2f}×" + (f"  server CPU {cpu:,.0f} µs/request" if cpu else ""))
 
 
 def write_results(found, results, args, took, busiest, tls_seen, npm_idle, fresh):
@@ -668,12 +718,13 @@ def write_results(found, results, args, took, busiest, tls_seen, npm_idle, fresh
         f"{' --compare ' + args.compare if args.compare else ''}` on "
         f"{time.strftime('%Y-%m-%d')}, in {took / 60:.0f} minutes: every server pinned",
         "to core 0 (but the informative nginx with `worker_processes auto`, on both cores), the client on",
-        "core 1, loopback. The client is wrk (one thread) for the 1 KiB and Range cases, and for the",
+        "core 1, loopback. The client is wrk (one thread) for the keep-alive 1 KiB and Range cases, and for the",
         "100 MiB files `bench/bigread.c` (4 keep-alive connections, each reading 1 MiB per `recv()`:",
         "wrk reads 8 KiB at a time and tops out near 2 GB/s by itself, which made nginx's sendfile",
         "look slower than it is). bigread checks that every answer is 200 with the whole",
         "Content-Length, and measures its own CPU time: "
-        + (f"in this run it kept core 1 at most {busiest:.0%} busy, so it" if busiest is not None else "it")
+        + (f"in this run it kept core 1 at most {busiest['cpu']:.0%} busy, so it" if busiest["cpu"] is not None
+           else "it")
         + " waited for the servers, not they for it.",
         "Each cell is the median of "
         f"{args.rounds} runs of {args.seconds} s, the rounds interleaved (every case for every server,",
@@ -687,9 +738,18 @@ def write_results(found, results, args, took, busiest, tls_seen, npm_idle, fresh
         ("." if same_tls else ". ⚠ tinyhttps and nginx did not agree to the same TLS.") +
         " The certificate: " + ("ECDSA P-256, made for this run (`--ecdsa`)." if args.ecdsa else
                                 "`certs/cert.pem`, RSA-2048 (`--ecdsa` runs with P-256)."),
-        "- New connection each: wrk does not resume TLS sessions, so every connection is a full",
-        "  handshake for it too; in that row it keeps core 1 about 100% busy (measured with",
-        "  `/usr/bin/time`), so the row measures client and server together.",
+        "- New connection each: `bench/reconnect.c` (16 threads, each connecting, asking once with",
+        "  `Connection: close` and reading to the end, then again) with a full handshake every time,",
+        "  and with the session of the thread's previous connection offered and resumed (RFC 8446",
+        "  §2.2: no certificate, no signature), as a returning browser does and as wrk does by itself.",
+        "  It checks every answer (200, 1024 bytes) and, resuming, that the server resumed"
+        + ("." if busiest["client cpu"] is None else
+           f"; in this run it kept core 1 at most {busiest['client cpu']:.0%} busy"
+           + (": a handshake costs the client too, so these rows measure client and server together."
+              if busiest["client cpu"] >= 0.9 else ", so it waited for the servers.")),
+        "  Their \"server CPU per request\" rows are the server's own CPU time (user + system, from",
+        "  /proc/PID/stat, its processes together) over the requests it answered: a million divided by",
+        "  it is how many a second the server alone could answer on its core, whatever the client's pace.",
         "- Logging: in that row tinyhttps is a second instance run with `--log FILE` (and",
         "  `--allow-write` for that file, in a temporary folder), nginx a second `server` with",
         "  `access_log FILE` (its default: one `write()` per line); in every other row both log nothing.",
