@@ -26,6 +26,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -219,6 +220,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: bigread http|https HOST PORT PATH CONNECTIONS SECONDS EXPECTED_LENGTH\n");
     return 2;
   }
+  signal(SIGPIPE, SIG_IGN); /* a server that resets a connection is one error, not our end */
   tls = strcmp(argv[1], "https") == 0;
   host = argv[2];
   port = argv[3];

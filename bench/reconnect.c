@@ -3,8 +3,9 @@
  *
  *     reconnect full|resume HOST PORT PATH CONNECTIONS SECONDS EXPECTED_LENGTH
  *
- * wrk opens a new connection for each request when asked to (Connection: close), but it never
- * resumes a TLS session: every connection costs the server a full handshake, with its signature
+ * wrk opens a new connection for each request when asked to (Connection: close), but it always
+ * resumes the TLS session of the connection before (a capture of its ClientHellos: all but the
+ * first carry a pre_shared_key), so it cannot measure a full handshake, with its signature
  * (RSA-2048 by default: the most expensive step of all). A browser that comes back keeps the
  * ticket the server sent after the last handshake (RFC 8446 §4.6.1) and offers it (§2.2): the
  * server checks it and skips the certificate and the signature. reconnect runs CONNECTIONS threads;
@@ -27,6 +28,7 @@
 #include <netinet/tcp.h>
 #include <openssl/ssl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +47,22 @@ static struct addrinfo *address;
 static atomic_llong responses, resumed, errors;
 static char tls_name[128] = "-";
 
+/* Every socket waits at most 2 s to connect, send or receive: a silent server cannot hold a thread
+ * (or the first probe) past the end. */
+static int dial(void) {
+  int fd = socket(address->ai_family, SOCK_STREAM, 0);
+  struct timeval timeout = {.tv_sec = 2};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if (connect(fd, address->ai_addr, address->ai_addrlen) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 static double now(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
@@ -57,12 +75,8 @@ static SSL_SESSION *one_request(SSL_SESSION *offer, const char *request, int req
                                 long size) {
   SSL_SESSION *next = NULL;
   SSL *ssl = NULL;
-  int fd = socket(address->ai_family, SOCK_STREAM, 0);
-  struct timeval timeout = {.tv_sec = 2}; /* so that a silent server cannot hold us past the end */
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  int one = 1;
-  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  if (connect(fd, address->ai_addr, address->ai_addrlen) != 0) goto failed;
+  int fd = dial();
+  if (fd < 0) goto failed;
   ssl = SSL_new(ctx);
   SSL_set_fd(ssl, fd);
   SSL_set_tlsext_host_name(ssl, host);
@@ -75,6 +89,7 @@ static SSL_SESSION *one_request(SSL_SESSION *offer, const char *request, int req
   size_t got = 0;
   while (have < size && SSL_read_ex(ssl, buf + have, size - have, &got) == 1) have += (long)got;
   if (SSL_get_error(ssl, 0) != SSL_ERROR_ZERO_RETURN && have < size) goto failed;
+  buf[have] = '\0'; /* for sscanf and strstr: the buffer has one byte more than size */
   char *end = memmem(buf, have, "\r\n\r\n", 4);
   int status = 0;
   if (end == NULL || sscanf(buf, "HTTP/1.%*d %d", &status) != 1 || status != 200) goto failed;
@@ -97,7 +112,7 @@ static SSL_SESSION *one_request(SSL_SESSION *offer, const char *request, int req
 failed:
   if (now() < deadline) atomic_fetch_add(&errors, 1);
   if (ssl) SSL_free(ssl);
-  close(fd);
+  if (fd >= 0) close(fd);
   usleep(1000); /* a server that refuses is not asked again at once */
   return NULL;
 }
@@ -105,7 +120,7 @@ failed:
 static void *worker(void *unused) {
   (void)unused;
   long size = expected + 64 * 1024; /* the answer's head is far smaller than 64 KiB */
-  char *buf = malloc(size);
+  char *buf = malloc(size + 1);
   char request[1024];
   int request_len = snprintf(request, sizeof request,
                              "GET %s HTTP/1.1\r\nHost: %s:%s\r\nConnection: close\r\n\r\n", path, host, port);
@@ -125,6 +140,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: reconnect full|resume HOST PORT PATH CONNECTIONS SECONDS EXPECTED_LENGTH\n");
     return 2;
   }
+  signal(SIGPIPE, SIG_IGN); /* a server that resets a connection is one error, not our end */
   resume = strcmp(argv[1], "resume") == 0;
   host = argv[2];
   port = argv[3];
@@ -141,8 +157,8 @@ int main(int argc, char **argv) {
   SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL); /* the bench's self-signed certificate */
   { /* which TLS was agreed: once, on a connection of its own */
     SSL *ssl = SSL_new(ctx);
-    int fd = socket(address->ai_family, SOCK_STREAM, 0);
-    if (connect(fd, address->ai_addr, address->ai_addrlen) == 0) {
+    int fd = dial();
+    if (fd >= 0) {
       SSL_set_fd(ssl, fd);
       SSL_set_tlsext_host_name(ssl, host);
       if (SSL_connect(ssl) == 1) {
@@ -150,7 +166,7 @@ int main(int argc, char **argv) {
       }
     }
     SSL_free(ssl);
-    close(fd);
+    if (fd >= 0) close(fd);
   }
   pthread_t *threads = calloc(n, sizeof *threads);
   double start = now();

@@ -8,8 +8,8 @@ Every server serves the same folder on loopback, pinned to core 0 (but one infor
 `worker_processes auto`, on every core); the client runs on core 1 (`taskset`): wrk; for the
 100 MiB files bench/bigread.c, which reads 1 MiB at a time (wrk's 8 KiB reads cap it near 2 GB/s);
 and for a new connection per request bench/reconnect.c, which can make every handshake a full one
-(wrk resumes the TLS session of its previous connection); both are compiled into a temporary folder. Both nginx are told to speak the TLS tinyhttps speaks (NGINX_TLS),
-and RESULTS.md says what `openssl s_client` agreed with each server. tinyhttps and nginx also run
+(wrk resumes the TLS session of its previous connection); both are compiled into a temporary
+folder. Both nginx are told to speak the TLS tinyhttps speaks (NGINX_TLS), and RESULTS.md says what `openssl s_client` agreed with each server. tinyhttps and nginx also run
 a second, logging server for one case; resident memory (/proc/PID/status) is read idle, under
 load, and at its peak in the 100 MiB cases (tinyhttps's idle and under-load figures on --rounds
 servers started for that alone: V8 decides some things once per process). Each case runs each
@@ -391,10 +391,11 @@ def reconnect(client, url, mode, connections, seconds):
         return {"req/s": None, "MB/s": None, "p99 ms": None, "errors": "reconnect failed", "client cpu": None}
     responses, resumed, errors = int(said["responses"]), int(said["resumed"]), int(said["errors"])
     problems = [f"{errors} failed answers"] if errors else []
-    if mode == "resume" and resumed < responses - connections:  # each thread's first is a full one
+    # Each thread's first connection is a full handshake, and so is the one after a failure.
+    if mode == "resume" and resumed < responses - connections - errors:
         problems.append(f"only {resumed} of {responses} connections resumed")
     return {"req/s": responses / seconds, "MB/s": None, "p99 ms": None, "errors": "; ".join(problems),
-            "client cpu": float(said["cpu"])}
+            "client cpu": float(said["cpu"]), "tls": said.get("tls", "-")}
 
 
 def build_client(workdir, name):
@@ -697,7 +698,8 @@ def print_medians(samples, found):
         value = values[len(values) // 2]
         ratio = (ratio_to(value, base[len(base) // 2], measure) if base else None) or float("nan")
         p99 = sorted(r.get("p99 ms") or 0 for r in runs)[len(runs) // 2]
-        cpu = sorted(r.get("µs") or 0 for r in runs)[len(runs) // 2]
+        cpus = sorted(r["µs"] for r in runs if r.get("µs") is not None)
+        cpu = cpus[len(cpus) // 2] if cpus else None
         print(f"{name:48} {server:34} {fmt(value, measure):>9} {measure}  p99 {p99:6.1f} ms  "
               f"÷ nginx {ratio:.2f}×" + (f"  server CPU {cpu:,.0f} µs/request" if cpu else ""))
 
@@ -730,10 +732,10 @@ def write_results(found, results, args, took, busiest, tls_seen, npm_idle, fresh
         f"{args.rounds} runs of {args.seconds} s, the rounds interleaved (every case for every server,",
         "then again, each round starting one server further along), so that all servers meet the",
         "machine's noisy moments alike. Ratios are to nginx",
-        "(1 worker) in the same run; for p99 latency and memory, lower is better and the ratio is",
+        "(1 worker) in the same run; for p99 latency, CPU per request and memory, lower is better and the ratio is",
         "nginx's figure divided by the server's (so above 1 is better there too).",
         "",
-        "- TLS, as `openssl s_client` (OpenSSL, as wrk and bigread) agreed it with each server: " +
+        "- TLS, as `openssl s_client` (OpenSSL, as wrk, bigread and reconnect) agreed it with each server: " +
         "; ".join(f"{name}: {agreed}" for name, agreed in tls.items()) +
         ("." if same_tls else ". ⚠ tinyhttps and nginx did not agree to the same TLS.") +
         " The certificate: " + ("ECDSA P-256, made for this run (`--ecdsa`)." if args.ecdsa else
@@ -749,7 +751,8 @@ def write_results(found, results, args, took, busiest, tls_seen, npm_idle, fresh
               if busiest["client cpu"] >= 0.9 else ", so it waited for the servers.")),
         "  Their \"server CPU per request\" rows are the server's own CPU time (user + system, from",
         "  /proc/PID/stat, its processes together) over the requests it answered: a million divided by",
-        "  it is how many a second the server alone could answer on its core, whatever the client's pace.",
+        "  it is roughly how many a second a server on one core could answer if its CPU were the only",
+        "  limit (nginx with `worker_processes auto` has a worker on each core).",
         "- Logging: in that row tinyhttps is a second instance run with `--log FILE` (and",
         "  `--allow-write` for that file, in a temporary folder), nginx a second `server` with",
         "  `access_log FILE` (its default: one `write()` per line); in every other row both log nothing.",
@@ -786,7 +789,7 @@ def write_results(found, results, args, took, busiest, tls_seen, npm_idle, fresh
         lines.append("| " + " | ".join(row) + " |")
     notes = [f"- {s}: {server.note}" for s, server in found.items() if server.note]
     if tls_seen:
-        notes.append("- bigread's HTTPS connections agreed: " + ", ".join(tls_seen))
+        notes.append("- bigread's and reconnect's HTTPS connections agreed: " + ", ".join(tls_seen))
     if any(e for (_, e) in results.values()):
         notes.append("- ⚠: the client reported errors or non-2xx answers for that cell.")
     lines += ["", *notes, "", "![tinyhttps ÷ nginx](results.svg)", ""]
