@@ -247,9 +247,9 @@ function newConnection(conn: Deno.TcpConn | Deno.TlsConn, site: Site): Connectio
     site,
     client: unmappedAddress((conn.remoteAddr as Deno.NetAddr).hostname), // IPv4 shown as IPv4
     local: unmappedAddress((conn.localAddr as Deno.NetAddr).hostname),
-    buffer: new Uint8Array(MAX_HEAD_BYTES),
+    buffer: new Uint8Array(FIRST_BUFFER_BYTES), // grows for a larger head (part 15)
     filled: 0,
-    out: new Uint8Array(OUT_BYTES),
+    out: new Uint8Array(FIRST_BUFFER_BYTES), // grows for a larger answer (part 15)
     requests: 0,
     requestLine: "-",
     sent: 0,
@@ -355,7 +355,7 @@ async function readRequestHead(c: Connection): Promise<HeadAnswer | undefined> {
     for (;;) {
       const end = findHeadEnd(c.buffer, searched, c.filled);
       if (end !== -1) return takeHead(c, end);
-      if (c.filled === c.buffer.length) return tooLarge(c);
+      if (c.filled === c.buffer.length && !grewHeadBuffer(c)) return tooLarge(c); // part 15
       searched = Math.max(0, c.filled - 2); // the empty line may straddle two reads
       const n = await c.conn.read(c.buffer.subarray(c.filled));
       if (n === null) return undefined;
@@ -1337,15 +1337,34 @@ function forget(cache: FileCache, wanted: string): void {
   }
 }
 
+/** A connection's two buffers start this small: most request heads fit (curl's is under 100
+ * bytes, a browser's under 1 KiB), and so do most small answers (a redirect, an error page, a 1 KiB
+ * file with its head). Each grows once, to MAX_HEAD_BYTES or OUT_BYTES, the first time a head or
+ * an answer needs more. So 512 idle connections hold 2 MiB of buffers, not 16 (nginx, likewise,
+ * reads a request head into 1 KiB first: client_header_buffer_size). */
+const FIRST_BUFFER_BYTES = 2 * 1024;
+
+/** A head that fills the first buffer gets the whole MAX_HEAD_BYTES to end in, its bytes so far
+ * copied over; false when the buffer is that size already, and the head too large. */
+function grewHeadBuffer(c: Connection): boolean {
+  if (c.buffer.length >= MAX_HEAD_BYTES) return false;
+  const bigger = new Uint8Array(MAX_HEAD_BYTES);
+  bigger.set(c.buffer.subarray(0, c.filled));
+  c.buffer = bigger;
+  return true;
+}
+
 /** How many send buffers are kept for reuse (4 MiB); more may be lent at once, and are freed. */
 const BUFFERS_KEPT = 16;
 
-/** A response that fits the connection's own buffer (OUT_BYTES) is put together there; a larger
- * one is sent through a CHUNK_SIZE buffer that is lent, and given back when it is sent: a fresh one
- * each time would cost the memory allocator a mapping and the kernel a page fault per 4 KiB, on
- * every such response. */
+/** A response up to OUT_BYTES is put together in the connection's own buffer, which grows to that
+ * size the first time one needs it; a larger one is sent through a CHUNK_SIZE buffer that is lent,
+ * and given back when it is sent: a fresh one each time would cost the memory allocator a mapping
+ * and the kernel a page fault per 4 KiB, on every such response. */
 function bufferFor(c: Connection, framed: Framed): Uint8Array {
-  if (framed.head.length + framed.bodyLength <= c.out.length) return c.out;
+  const size = framed.head.length + framed.bodyLength;
+  if (size > c.out.length && size <= OUT_BYTES) c.out = new Uint8Array(OUT_BYTES);
+  if (size <= c.out.length) return c.out;
   return c.site.server.cache.buffers.pop() ?? new Uint8Array(CHUNK_SIZE);
 }
 

@@ -359,7 +359,7 @@ export async function eventually(check: () => boolean, ms: number): Promise<bool
 
 /** A line of /proc/PID/status in MiB: "VmRSS" (resident memory now) or "VmHWM" (its peak). Read
  * through `cat`, since Deno asks for --allow-all to read /proc/PID directly. */
-export function memoryMiB(pid: number, field: "VmRSS" | "VmHWM"): number {
+export function memoryMiB(pid: number, field: "VmRSS" | "VmHWM" | "RssAnon"): number {
   const out = new Deno.Command("cat", { args: [`/proc/${pid}/status`] }).outputSync();
   const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(new TextDecoder().decode(out.stdout));
   if (match === null) throw new Error(`no ${field} for process ${pid}`);

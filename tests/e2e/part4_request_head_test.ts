@@ -4,7 +4,7 @@
 // with a Content-Length is skipped before the next pipelined request, a chunked one left unread.
 
 import { assert, assertEquals } from "@std/assert";
-import { connect, get, ResponseReader, send, serveFixture } from "./helpers.ts";
+import { connect, get, ResponseReader, send, serveFixture, within } from "./helpers.ts";
 
 Deno.test("server.ts part 4: read the request head (and part 14: request bodies)", async (t) => {
   const site = await serveFixture();
@@ -55,6 +55,28 @@ Deno.test("server.ts part 4: read the request head (and part 14: request bodies)
         );
       });
     }
+
+    await t.step(
+      "a head larger than a connection's first buffer (2 KiB) is read whole, up to 16 KiB",
+      async () => {
+        // MAX_HEAD_BYTES (16 KiB) holds a head with its empty line: one byte more is 431.
+        const headOf = (size: number) => {
+          const start = "GET / HTTP/1.1\r\nHost: a\r\nX: ";
+          return start + "b".repeat(size - start.length - 4) + "\r\n\r\n";
+        };
+        const conn = await connect(HTTPS, true);
+        const reader = new ResponseReader(conn);
+        const whole = headOf(16 * 1024);
+        await send(conn, whole.slice(0, 1500)); // part of it first: those bytes move over too
+        await new Promise((wait) => setTimeout(wait, 50));
+        await send(conn, whole.slice(1500) + headOf(3000) + get("/"));
+        const answer = () => within(5000, "an answer", reader.read());
+        for (let i = 0; i < 3; i++) assertEquals((await answer())?.body, index);
+        await send(conn, headOf(16 * 1024 + 1));
+        assertEquals((await answer())?.status, 431);
+        conn.close();
+      },
+    );
 
     await t.step("empty lines before a request line are ignored (RFC 9112 §2.2)", async () => {
       const conn = await connect(HTTPS, true);
