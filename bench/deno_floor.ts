@@ -7,14 +7,16 @@
 //   taskset -c 0 deno run --allow-net bench/deno_floor.ts &             (port 28080, plain TCP)
 //   taskset -c 1 wrk -t1 -c256 -d5s --latency http://127.0.0.1:28080/
 //   deno run --allow-net --allow-read bench/deno_floor.ts PORT CERT KEY   (TLS)
-//   deno run --allow-net --allow-read bench/deno_floor.ts PORT CERT KEY npm
+//   deno run --allow-net --allow-read bench/deno_floor.ts PORT CERT KEY node
 //
-// With "npm", it first imports @std/path, which deno.json maps to an npm: package: Deno then
-// starts its Node compatibility layer (as for any node: module, such as server.ts's node:fs), and
-// bench/run.py shows what that alone adds to the resident memory of a server doing nothing.
+// With "node", it first imports node:fs/promises, as server.ts does to open files with O_NOFOLLOW
+// and O_NONBLOCK: Deno then starts its Node compatibility layer, and bench/run.py shows what that
+// alone adds to the resident memory of a server doing nothing. Any node: module starts it, and so
+// does the first use of one of Node's globals, such as `process`; an npm: package by itself does
+// not (the deno-std package's @std/path reads `process` to learn the OS; its path/posix does not).
 
-const [port = "28080", certFile, keyFile, withNpm] = Deno.args;
-if (withNpm === "npm") await import("@std/path");
+const [port = "28080", certFile, keyFile, withNode] = Deno.args;
+if (withNode === "node") await import("node:fs/promises");
 const head = new TextEncoder().encode("HTTP/1.1 200 OK\r\nContent-Length: 1024\r\n\r\n");
 const response = new Uint8Array(head.length + 1024);
 response.set(head);

@@ -29,6 +29,7 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -69,11 +70,12 @@ ROWS.insert(5, ("1 KiB, 256 connections, HTTPS: p99", "1 KiB, 256 connections, H
 for handshake in ("full handshake", "session resumed"):
     case = f"1 KiB, new connection each, HTTPS, {handshake}"
     ROWS.insert(ROWS.index((case, case, "req/s")) + 1, (f"{case}: server CPU per request", case, "µs"))
-MEMORY = [("idle", "resident memory, idle at start"),
-          ("load", "resident memory after 5 s of 64-connection keep-alive 1 KiB"),
-          ("peak", "peak resident memory in the 100 MiB cases")]
-ROWS += [(row, key, "MiB") for key, row in MEMORY]
-LOWER_IS_BETTER = ("p99 ms", "MiB", "µs")
+MEMORY = [("idle", "resident memory, idle at start", "MiB"),
+          ("load", "resident memory after 5 s of 64-connection keep-alive 1 KiB", "MiB"),
+          ("peak", "peak resident memory in the 100 MiB cases", "MiB"),
+          ("conn", "resident memory per idle keep-alive TLS connection, 300 of them", "KiB")]
+ROWS += [(row, key, measure) for key, row, measure in MEMORY]
+LOWER_IS_BETTER = ("p99 ms", "MiB", "KiB", "µs")
 NGINX, NGINX_AUTO = "nginx (1 worker, sendfile)", f"nginx (worker_processes auto = {os.cpu_count()}, not pinned)"
 FLOOR = "Deno floor (TLS, bench/deno_floor.ts)"
 # Both nginx speak what tinyhttps (rustls, through Deno) speaks to OpenSSL clients like wrk and
@@ -554,13 +556,13 @@ def stop(proc):
         os.killpg(proc.pid, signal.SIGKILL)
 
 
-def idle_with_npm():
-    """The resident memory of bench/deno_floor.ts, idle, after it imported one npm: package (it then
-    starts Deno's Node compatibility layer, as server.ts's node:fs does): beside the floor's own
-    idle figure, what that layer costs a server that does nothing. None if it did not come up."""
+def idle_with_node_fs():
+    """The resident memory of bench/deno_floor.ts, idle, after it imported node:fs/promises (as
+    server.ts does; Deno then starts its Node compatibility layer): beside the floor's own idle
+    figure, what that layer costs a server that does nothing. None if it did not come up."""
     port = free_port()
     proc = start([DENO, "run", "--allow-net", "--allow-read", f"{PROJECT}/bench/deno_floor.ts",
-                  str(port), CERT, KEY, "npm"])
+                  str(port), CERT, KEY, "node"])
     try:
         if not wait_until_listening(proc, port):
             return None
@@ -568,6 +570,77 @@ def idle_with_npm():
         return memory_mib(proc)
     finally:
         stop(proc)
+
+
+def memory_per_connection(proc, port, count=300):
+    """What one idle keep-alive TLS connection costs a server, in KiB: VmRSS before and after
+    `count` clients each connect, ask once for /1k.bin, read the answer, and stay connected. Twenty
+    connections first, opened and closed, warm the server up. None if the server fails them."""
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    ask = b"GET /1k.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+
+    def answered():
+        conn = context.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=10))
+        conn.sendall(ask)
+        got = b""
+        while got.find(b"\r\n\r\n") == -1 or len(got) < got.find(b"\r\n\r\n") + 4 + 1024:
+            chunk = conn.recv(65536)
+            if not chunk:
+                raise OSError("closed before the answer ended")
+            got += chunk
+        if not got.startswith(b"HTTP/1.1 200"):
+            raise OSError(got.split(b"\r\n")[0].decode(errors="replace"))
+        return conn
+
+    held = []
+    try:
+        for _ in range(20):
+            answered().close()
+        time.sleep(0.5)
+        before = memory_mib(proc)
+        held = [answered() for _ in range(count)]
+        time.sleep(0.5)
+        after = memory_mib(proc)
+        return (after - before) * 1024 / count if before and after else None
+    except OSError as error:
+        print(f"bench: memory per connection: {error}", flush=True)
+        return None
+    finally:
+        for conn in held:
+            conn.close()
+
+
+def per_connection(root, workdir, compare, rounds):
+    """name → KiB per idle keep-alive TLS connection (memory_per_connection), the median over
+    `rounds` servers started for that alone, of tinyhttps (and the compared one), nginx (1 worker)
+    and the Deno floor. Fresh, because a server that has carried a load holds memory it freed, and
+    new connections reuse it: measured after the load rows, the floor came out at 15 KiB, fresh 29."""
+    starters = {name: (lambda port, project=project: tinyhttps(project, root, free_port(), port))
+                for name, project in checkouts(compare)}
+    starters[NGINX] = lambda port: start(["nginx", "-c", nginx_conf(
+        workdir, "per-connection", root, 1, {"http": free_port(), "https": port})])
+    starters[FLOOR] = lambda port: start([DENO, "run", "--allow-net", "--allow-read",
+                                          f"{PROJECT}/bench/deno_floor.ts", str(port), CERT, KEY])
+    figures = {}
+    for _ in range(rounds):
+        for name, begin in starters.items():
+            port = free_port()
+            proc = begin(port)
+            try:
+                if not wait_until_listening(proc, port):
+                    print(f"bench: for the memory per connection, {name} {why_not(proc)}", flush=True)
+                    continue
+                time.sleep(1)
+                kib = memory_per_connection(proc, port)
+                if kib is not None:
+                    figures.setdefault(name, []).append(kib)
+            finally:
+                stop(proc)
+    for name, values in figures.items():
+        print(f"bench: memory per idle TLS connection  {name:28} " +
+              ", ".join(f"{kib:.1f}" for kib in values) + " KiB", flush=True)
+    return {name: sorted(values)[len(values) // 2] for name, values in figures.items()}
 
 
 def main():
@@ -598,17 +671,18 @@ def main():
     found = servers(root, workdir, args.compare, quick=args.only is not None)
     cases = [case for case in CASES if args.only is None or re.search(args.only, case[0])]
     samples = {}  # (case, server) → one result per round
-    memory = {"idle": {}, "load": {}, "peak": {}}  # what → server → MiB
-    npm_idle = None
+    memory = {"idle": {}, "load": {}, "peak": {}, "conn": {}}  # what → server → MiB (conn: KiB)
+    node_idle = None
     fresh = {}  # tinyhttps checkout → (idle MiB, under load MiB) of each server started for that
     try:
         time.sleep(1)
         for name, server in found.items():
             memory["idle"][name] = memory_mib(server.proc)
         if args.only is None:
-            npm_idle = idle_with_npm()
+            node_idle = idle_with_node_fs()
             # tinyhttps's own figures come from fresh servers, below.
             memory["load"] = memory_under_load(found, skip=[name for name, _ in checkouts(args.compare)])
+            memory["conn"] = per_connection(root, workdir, args.compare, args.rounds)
             for name, project in checkouts(args.compare):
                 if found[name].proc is None:
                     continue  # it did not come up in the run either: its note says why
@@ -654,7 +728,7 @@ def main():
         shutil.rmtree(workdir, ignore_errors=True)
     results = {}  # (row, server) → (median value, errors)
     for row, case, measure in ROWS:
-        if measure == "MiB":
+        if measure in ("MiB", "KiB"):
             for server, mib in memory[case].items():
                 results[(row, server)] = (mib, "")
             continue
@@ -668,7 +742,7 @@ def main():
     busiest = {what: max((r[what] for runs in samples.values() for r in runs if r.get(what) is not None),
                          default=None) for what in ("cpu", "client cpu")}
     tls_seen = sorted({r["tls"] for runs in samples.values() for r in runs if r.get("tls", "-") != "-"})
-    write_results(found, results, args, time.time() - began, busiest, tls_seen, npm_idle, fresh)
+    write_results(found, results, args, time.time() - began, busiest, tls_seen, node_idle, fresh)
 
 
 def fmt(value, measure):
@@ -704,7 +778,7 @@ def print_medians(samples, found):
               f"÷ nginx {ratio:.2f}×" + (f"  server CPU {cpu:,.0f} µs/request" if cpu else ""))
 
 
-def write_results(found, results, args, took, busiest, tls_seen, npm_idle, fresh):
+def write_results(found, results, args, took, busiest, tls_seen, node_idle, fresh):
     fresh_text = "" if not any(fresh.values()) else (
         " For tinyhttps, idle and under load are the middle figures of servers started for that"
         "\n  alone, since V8 makes some decisions once per process; under load: " + "; ".join(
@@ -759,13 +833,15 @@ def write_results(found, results, args, took, busiest, tls_seen, npm_idle, fresh
         "- Memory: VmRSS from /proc/PID/status, summed over the server's processes, when idle just",
         "  after start and near the end of 5 s of wrk -c64 on 1 KiB (HTTPS where the server has it);",
         "  the peak is VmHWM, reset (`clear_refs`) before each 100 MiB run and read after it, the",
-        "  largest over both 100 MiB cases and all rounds." + fresh_text,
-        *([] if npm_idle is None else [
+        "  largest over both 100 MiB cases and all rounds. Per connection: VmRSS before and after 300",
+        "  clients (Python's ssl) each connect over TLS, ask once for 1 KiB and stay connected, over",
+        "  300, on servers started for that alone (the middle of --rounds)." + fresh_text,
+        *([] if node_idle is None else [
             "- Memory of a server doing nothing: the Deno floor idles at "
             f"{fmt(results.get(('resident memory, idle at start', FLOOR), (None,))[0], 'MiB')} MiB; the "
-            "same twenty lines after one `import(\"@std/path\")` (an npm: package here, so Deno starts its",
-            f"  Node compatibility layer, as for server.ts's node:fs) idle at {fmt(npm_idle, 'MiB')} MiB: "
-            "the floor under tinyhttps's idle figure."]),
+            "same twenty lines after `import(\"node:fs/promises\")` (as server.ts, which opens files",
+            "  with it; Deno then starts its Node compatibility layer) idle at "
+            f"{fmt(node_idle, 'MiB')} MiB: the floor under tinyhttps's idle figure."]),
         "",
         "| case | " + " | ".join(names) + " | tinyhttps ÷ nginx | tinyhttps ÷ Deno std |" +
         (f" tinyhttps ÷ {compared} |" if compared else ""),
