@@ -1020,7 +1020,7 @@ function openFilePath(libc: CLibrary, fd: number): string | undefined {
 function readCached(libc: CLibrary, fd: number, into: Uint8Array, at: number): number {
   if (typeof libc === "string") return 0;
   // memset(into, 0, 0) changes nothing and returns into's address (Deno.UnsafePointer.of would
-  // need --allow-ffi for every library). streamBody()'s buffers, 16 KiB and more, live outside
+  // need --allow-ffi for every library). streamBody()'s buffers, 2 KiB and more, live outside
   // V8's heap (it keeps only arrays under 64 bytes inside), where the garbage collector moves none.
   oneIovec[0] = BigInt(libc.memset(into, 0, 0n));
   oneIovec[1] = BigInt(into.length);
@@ -1340,8 +1340,9 @@ function forget(cache: FileCache, wanted: string): void {
 /** A connection's two buffers start this small: most request heads fit (curl's is under 100
  * bytes, a browser's under 1 KiB), and so do most small answers (a redirect, an error page, a 1 KiB
  * file with its head). Each grows once, to MAX_HEAD_BYTES or OUT_BYTES, the first time a head or
- * an answer needs more. So 512 idle connections hold 2 MiB of buffers, not 16 (nginx, likewise,
- * reads a request head into 1 KiB first: client_header_buffer_size). */
+ * an answer needs more, and then keeps that size (nginx reads a head into 1 KiB first, and frees
+ * the larger buffers of a head that needed them once the connection waits for its next request).
+ * So 512 idle connections that asked only small things hold 2 MiB of buffers, not 16. */
 const FIRST_BUFFER_BYTES = 2 * 1024;
 
 /** A head that fills the first buffer gets the whole MAX_HEAD_BYTES to end in, its bytes so far

@@ -232,15 +232,17 @@ Deno.test("server.ts part 15: after a burst of 256 TLS clients, a quiet server g
       }
     }));
     const afterBurst = { all: mib("VmRSS"), own: mib("RssAnon") };
-    const half = afterBurst.own - (afterBurst.own - before.own) / 2;
+    const grown = afterBurst.own - before.own;
+    assert(grown >= 10, `the burst should have grown the server's own memory: by ${grown} MiB`);
+    const third = afterBurst.own - grown / 3;
     const started = performance.now();
-    const back = await eventually(() => mib("RssAnon") < half, 15_000);
+    const back = await eventually(() => mib("RssAnon") < third, 15_000);
     const waited = ((performance.now() - started) / 1000).toFixed(1);
     const figure = (m: { all: number; own: number }) =>
       `${m.all.toFixed(0)} MiB (${m.own.toFixed(0)} its own)`;
     const figures = `${figure(before)} before, ${figure(afterBurst)} after the burst, ` +
       `${figure({ all: mib("VmRSS"), own: mib("RssAnon") })} after ${waited} s of quiet`;
-    assert(back, `less than half the burst's own memory was given back: ${figures}`);
+    assert(back, `less than a third of the burst's own memory was given back: ${figures}`);
     console.log(`  ${figures}`);
   } finally {
     await site.stop();
@@ -248,8 +250,9 @@ Deno.test("server.ts part 15: after a burst of 256 TLS clients, a quiet server g
 });
 
 Deno.test("server.ts part 15: an idle keep-alive TLS connection costs the server under 42 KiB", async () => {
-  // Measured: ~30 KiB each, most of it Deno's and rustls's (bench/deno_floor.ts, with its one
-  // 8 KiB buffer, costs ~29); with two 16 KiB buffers from the start it was ~57.
+  // Counted in RssAnon, what the server allocated: VmRSS also grows by the pages of Deno's own
+  // code that serving runs for the first time, which no connection holds. Measured: ~30 KiB each,
+  // most of it Deno's and rustls's; with two 16 KiB buffers from the start, ~55.
   const site = await serveFixture(["--quiet"]);
   const conns: Conn[] = [];
   try {
@@ -262,12 +265,12 @@ Deno.test("server.ts part 15: an idle keep-alive TLS connection costs the server
     };
     for (let i = 0; i < 20; i++) (await answered()).close(); // the code compiled, the file kept
     await new Promise((wait) => setTimeout(wait, 500));
-    const before = memoryMiB(site.server.pid, "VmRSS");
-    for (let i = 0; i < 15; i++) {
+    const before = memoryMiB(site.server.pid, "RssAnon");
+    for (let i = 0; i < 30; i++) { // 300 in all: the default limit holds 384 on one port
       conns.push(...await Promise.all(Array.from({ length: 10 }, answered)));
     }
     await new Promise((wait) => setTimeout(wait, 500));
-    const eachKiB = (memoryMiB(site.server.pid, "VmRSS") - before) * 1024 / conns.length;
+    const eachKiB = (memoryMiB(site.server.pid, "RssAnon") - before) * 1024 / conns.length;
     console.log(`  ${eachKiB.toFixed(1)} KiB per connection (${before.toFixed(0)} MiB before)`);
     assert(eachKiB < 42, `${eachKiB.toFixed(1)} KiB per idle connection`);
   } finally {

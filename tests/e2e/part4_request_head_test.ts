@@ -64,10 +64,20 @@ Deno.test("server.ts part 4: read the request head (and part 14: request bodies)
           const start = "GET / HTTP/1.1\r\nHost: a\r\nX: ";
           return start + "b".repeat(size - start.length - 4) + "\r\n\r\n";
         };
+        // On fresh connections: a head that just fits the first buffer, one a byte larger.
+        for (const size of [2048, 2049]) {
+          const conn = await connect(HTTPS, true);
+          const reader = new ResponseReader(conn);
+          await send(conn, headOf(size) + get("/"));
+          for (let i = 0; i < 2; i++) {
+            assertEquals((await within(5000, `${size}`, reader.read()))?.body, index);
+          }
+          conn.close();
+        }
         const conn = await connect(HTTPS, true);
         const reader = new ResponseReader(conn);
         const whole = headOf(16 * 1024);
-        await send(conn, whole.slice(0, 1500)); // part of it first: those bytes move over too
+        await send(conn, whole.slice(0, 1500)); // a head that arrives in two reads, or more
         await new Promise((wait) => setTimeout(wait, 50));
         await send(conn, whole.slice(1500) + headOf(3000) + get("/"));
         const answer = () => within(5000, "an answer", reader.read());
