@@ -11,8 +11,9 @@ VmRSS, the figure bench/run.py compares with nginx, adds up very different thing
                     snapshot of Deno's own JavaScript): pages read from the file when first run,
                     shared with the disk cache, which the kernel may drop and read again
   Deno's data       the binary's writable data
-  heap (V8 + Rust)  anonymous memory: V8's heap, and what Rust and the C library map for themselves
-  C heap            the C library's main heap ([heap], brk)
+  malloc's heap     [heap], what the main thread gets from malloc (Deno links the C library's):
+                    Rust's allocations, the bytes of JavaScript's ArrayBuffers (a Uint8Array's)
+  other anonymous   V8's heap pages, the other threads' malloc arenas, large blocks, the stacks
   other files       the C library's code, V8's code cache (a file Deno maps), ...
 
 for three servers, each started afresh for every round (one process is one sample, see
@@ -21,7 +22,7 @@ bench/run.py), idle one second after it listens and again near the end of --seco
 
   floor              bench/deno_floor.ts with TLS: twenty lines of Deno, no node: module
   floor + node:fs    the same after import("node:fs/promises"), which starts Deno's Node
-                     compatibility layer, as server.ts's open() of a file does
+                     compatibility layer, as server.ts's own import of it (to open files) does
   tinyhttps          server.ts, as the start task runs it (its V8 flags), --quiet
 
 Each cell is the median over the rounds, in MiB. The differences between the columns say what
@@ -31,24 +32,23 @@ import argparse
 import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 
-from run import CERT, DENO, KEY, PROJECT, free_port, start, stop, tinyhttps, tree, \
-    wait_until_listening, why_not
+from run import CERT, DENO, KEY, PROJECT, free_port, memory_near_end_of_load, start, stop, tinyhttps, \
+    tree, wait_until_listening, why_not
 
-GROUPS = ["Deno's code", "Deno's data", "heap (V8 + Rust)", "C heap", "other files"]
+GROUPS = ["Deno's code", "Deno's data", "malloc's heap", "other anonymous", "other files"]
 
 
 def group_of(path, permissions, binary):
     """Which of GROUPS a mapping of `path` (empty for an anonymous one) belongs to; `binary` is the
     path of the deno executable."""
     if path == "[heap]":
-        return "C heap"
-    if path == "" or path.startswith("["):  # anonymous, the stack
-        return "heap (V8 + Rust)"
+        return "malloc's heap"
+    if path == "" or path.startswith("["):  # anonymous, the stacks
+        return "other anonymous"
     if path == binary:
         return "Deno's data" if "w" in permissions else "Deno's code"
     return "other files"
@@ -81,13 +81,7 @@ def measure(proc, port, url, seconds):
         print(f"memory_map: a server {why_not(proc)}", file=sys.stderr)
         return None
     time.sleep(1)
-    idle = resident_by_group(proc)
-    load = subprocess.Popen(["taskset", "-c", "1", "wrk", "-t1", "-c64", f"-d{seconds}s", url],
-                            stdout=subprocess.DEVNULL)
-    time.sleep(seconds - 0.3)
-    loaded = resident_by_group(proc)
-    load.wait(timeout=60)
-    return idle, loaded
+    return resident_by_group(proc), memory_near_end_of_load(proc, url, seconds, resident_by_group)
 
 
 def floor(port, with_node):
@@ -110,7 +104,7 @@ def main():
     }
     samples = {}  # (server, "idle" or "load") → one dict per round
     try:
-        for round in range(1, args.rounds + 1):
+        for turn in range(1, args.rounds + 1):
             for name, begin in servers.items():
                 port = free_port()
                 proc = begin(port)
@@ -122,7 +116,7 @@ def main():
                     continue
                 for when, figures in zip(("idle", "load"), found):
                     samples.setdefault((name, when), []).append(figures)
-                print(f"memory_map: round {round} {name:16} idle {found[0]['all']:.0f} MiB, "
+                print(f"memory_map: round {turn} {name:16} idle {found[0]['all']:.0f} MiB, "
                       f"under load {found[1]['all']:.0f} MiB", file=sys.stderr, flush=True)
     finally:
         os.remove(f"{root}/1k.bin")

@@ -505,12 +505,12 @@ def memory_under_load(found, skip=(), seconds=5):
     return memory
 
 
-def memory_near_end_of_load(proc, url, seconds):
-    """VmRSS of `proc` just before `seconds` of wrk -c64 on `url` end."""
+def memory_near_end_of_load(proc, url, seconds, read=memory_mib):
+    """read(proc), VmRSS by default, just before `seconds` of wrk -c64 on `url` end."""
     load = subprocess.Popen(["taskset", "-c", "1", "wrk", "-t1", "-c64", f"-d{seconds}s", url],
                             stdout=subprocess.DEVNULL)
     time.sleep(seconds - 0.3)
-    mib = memory_mib(proc)
+    mib = read(proc)
     load.wait(timeout=60)
     return mib
 
@@ -585,16 +585,20 @@ def memory_per_connection(proc, port, count=300):
 
     def answered():
         conn = context.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=10))
-        conn.sendall(ask)
-        got = b""
-        while got.find(b"\r\n\r\n") == -1 or len(got) < got.find(b"\r\n\r\n") + 4 + 1024:
-            chunk = conn.recv(65536)
-            if not chunk:
-                raise OSError("closed before the answer ended")
-            got += chunk
-        if not got.startswith(b"HTTP/1.1 200"):
-            raise OSError(got.split(b"\r\n")[0].decode(errors="replace"))
-        return conn
+        try:
+            conn.sendall(ask)
+            got = b""
+            while (end := got.find(b"\r\n\r\n")) == -1 or len(got) < end + 4 + 1024:
+                if end != -1 and not got.startswith(b"HTTP/1.1 200"):
+                    raise OSError(got.split(b"\r\n")[0].decode(errors="replace"))
+                chunk = conn.recv(65536)
+                if not chunk:
+                    raise OSError("closed before the answer ended")
+                got += chunk
+            return conn
+        except BaseException:
+            conn.close()
+            raise
 
     held = []
     try:
@@ -602,7 +606,8 @@ def memory_per_connection(proc, port, count=300):
             answered().close()
         time.sleep(0.5)
         before = memory_mib(proc)
-        held = [answered() for _ in range(count)]
+        for _ in range(count):
+            held.append(answered())
         time.sleep(0.5)
         after = memory_mib(proc)
         return (after - before) * 1024 / count if before and after else None
@@ -841,13 +846,13 @@ def write_results(found, results, args, took, busiest, tls_seen, node_idle, fres
         "  after start and near the end of 5 s of wrk -c64 on 1 KiB (HTTPS where the server has it);",
         "  the peak is VmHWM, reset (`clear_refs`) before each 100 MiB run and read after it, the",
         "  largest over both 100 MiB cases and all rounds. Per connection: VmRSS before and after 300",
-        "  clients (Python's ssl) each connect over TLS, ask once for 1 KiB and stay connected, over",
-        "  300, on servers started for that alone (the middle of --rounds)." + fresh_text,
+        "  clients (Python's ssl) each connect over TLS, ask once for 1 KiB and stay connected, divided",
+        "  by 300, on servers started for that alone (the middle of --rounds)." + fresh_text,
         *([] if node_idle is None else [
             "- Memory of a server doing nothing: the Deno floor idles at "
             f"{fmt(results.get(('resident memory, idle at start', FLOOR), (None,))[0], 'MiB')} MiB; the "
-            "same twenty lines after `import(\"node:fs/promises\")` (as server.ts, which opens files",
-            "  with it; Deno then starts its Node compatibility layer) idle at "
+            "same twenty lines after `import(\"node:fs/promises\")` (as server.ts imports it, to open",
+            "  files; Deno then starts its Node compatibility layer) idle at "
             f"{fmt(node_idle, 'MiB')} MiB: the floor under tinyhttps's idle figure."]),
         "",
         "| case | " + " | ".join(names) + " | tinyhttps ÷ nginx | tinyhttps ÷ Deno std |" +
