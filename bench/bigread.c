@@ -177,6 +177,7 @@ static void *worker(void *unused) {
       have += got;
     }
     long head_len = end + 4 - buf;
+    *end = '\0'; /* the head as a C string, so that sscanf and strstr stop at its end */
     int status = 0;
     sscanf(buf, "HTTP/1.%*d %d", &status);
     long long length = -1;
